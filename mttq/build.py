@@ -1,0 +1,101 @@
+"""Run a Pelican build safely: into a fresh folder, swapped in only on success.
+
+Pelican writes straight into its output folder and only logs a file it could
+not read, so a failed or half-done build would leave a broken site where the
+published one was. Here Pelican builds into a sibling temporary folder; its
+warnings and errors are collected, and the new folder replaces the old one
+only when the build finished without errors.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import REPO_ROOT
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    ok: bool = False
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    articles: int = 0
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message = f"{message}\n{record.exc_info[1]}"
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+
+
+def load_settings(settings_file: str | os.PathLike | None, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings
+
+    settings_file = Path(settings_file or REPO_ROOT / "pelicanconf.py")
+    return read_settings(str(settings_file), override=overrides or {})
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with two renames (never a half-written tree)."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(
+    content: str | os.PathLike | None = None,
+    output: str | os.PathLike | None = None,
+    settings_file: str | os.PathLike | None = None,
+    overrides: dict | None = None,
+) -> BuildResult:
+    """Build ``content`` into ``output`` atomically; see the module docstring."""
+    from pelican import Pelican
+
+    overrides = dict(overrides or {})
+    if content is not None:
+        overrides["PATH"] = str(Path(content).resolve())
+    settings = load_settings(settings_file, overrides)
+    target = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = BuildResult(output=target)
+    if not Path(settings["PATH"]).is_dir():
+        result.errors.append(f"Không có thư mục nội dung '{settings['PATH']}'.")
+        return result
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    settings["OUTPUT_PATH"] = str(staging)
+    settings["DELETE_OUTPUT_DIRECTORY"] = False
+    collector = _Collector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    started = time.perf_counter()
+    try:
+        pelican = Pelican(settings)
+        pelican.run()
+    except Exception as exc:  # any crash must leave the published site alone
+        collector.errors.append(f"Lỗi khi dựng trang: {type(exc).__name__}: {exc}")
+    finally:
+        root.removeHandler(collector)
+        result.seconds = time.perf_counter() - started
+    result.errors, result.warnings = collector.errors, collector.warnings
+    if result.errors:
+        shutil.rmtree(staging, ignore_errors=True)
+        return result
+    _swap_in(staging, target)
+    result.ok = True
+    return result

@@ -1,0 +1,382 @@
+"""The content model: one item (tin or bài) = one folder with ``index.md``.
+
+``content/<type>/<yyyy>/<mm>/<slug>/index.md`` beside its photos. This module
+reads such a file and validates it against the registries, returning the
+normalised metadata and every problem found (never stopping at the first), so
+the check, the Pelican reader and the tests all apply the same rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import problems as P
+from .header import TextDecodeError, decode_text, parse_header
+from .markdown_photos import FigureRenderer, PhotoRef, render_body
+from .registry import Topic, Unit
+from .text import is_slug, nfc, slugify
+from .workdays import LOCAL_TZ, parse_local_datetime
+
+ITEM_TYPES = {"tin": "Tin", "bai": "Bài"}
+ITEM_FILE = "index.md"
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".tif", ".tiff"}
+
+REQUIRED_FIELDS = ("title", "type", "category", "unit", "author", "summary")
+OPTIONAL_FIELDS = (
+    "date", "event_date", "modified", "tags", "cover", "status", "column", "deadline_waiver",
+)
+KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+STATUSES = ("published", "draft", "hidden")
+
+FIELD_LABELS = {
+    "title": "Title (tiêu đề)",
+    "type": "Type (loại: tin hoặc bai)",
+    "category": "Category (chủ đề)",
+    "unit": "Unit (đơn vị)",
+    "author": "Author (tác giả)",
+    "summary": "Summary (tóm tắt)",
+    "date": "Date (ngày đăng)",
+    "event_date": "Event_date (ngày diễn ra sự kiện)",
+    "modified": "Modified (ngày sửa)",
+    "tags": "Tags (từ khóa)",
+    "cover": "Cover (ảnh đại diện)",
+    "status": "Status (trạng thái)",
+    "column": "Column (chuyên mục tháng)",
+    "deadline_waiver": "Deadline_waiver (lý do chấp nhận gửi trễ)",
+}
+
+_LOCATION = re.compile(
+    r"^(?P<type>[^/]+)/(?P<year>\d{4})/(?P<month>\d{2})/(?P<slug>[^/]+)/index\.md$"
+)
+_COLUMN = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_TITLE_LENGTH = 200
+MAX_SUMMARY_LENGTH = 600
+
+
+@dataclass
+class Registries:
+    topics: dict[str, Topic]
+    units: dict[str, Unit]
+
+
+@dataclass
+class ItemMeta:
+    title: str = ""
+    type: str = ""
+    category: str = ""
+    unit: str = ""
+    author: str = ""
+    summary: str = ""
+    date: dt.datetime | None = None
+    event_date: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    cover: str | None = None
+    status: str = "published"
+    column: str | None = None
+    deadline_waiver: str | None = None
+
+
+@dataclass
+class Item:
+    path: Path  # the index.md file
+    slug: str
+    meta: ItemMeta
+    html: str = ""
+    photos: list[PhotoRef] = field(default_factory=list)
+    problems: list[P.Problem] = field(default_factory=list)
+
+    @property
+    def bundle_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == P.ERROR for p in self.problems)
+
+
+def split_tags(value: str) -> list[str]:
+    seen, tags = set(), []
+    for raw in value.split(","):
+        tag = nfc(raw.strip())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def _missing(key: str) -> P.Problem:
+    return P.error(
+        "meta.missing",
+        f"Thiếu trường {FIELD_LABELS[key]}.",
+        f"Thêm một dòng '{key.capitalize()}: …' vào phần đầu tệp, trước dòng trống đầu tiên.",
+        field=key,
+    )
+
+
+def _invalid(key: str, message: str, hint: str, line: int | None) -> P.Problem:
+    return P.error("meta.invalid", message, hint, field=key, line=line)
+
+
+def check_location(index_path: Path, content_root: Path | None) -> tuple[str, list[P.Problem]]:
+    """The slug (folder name) and the problems of where the item lives."""
+    slug = index_path.parent.name
+    found: list[P.Problem] = []
+    if not is_slug(slug):
+        found.append(P.error(
+            "article.bad_slug",
+            f"Tên thư mục '{slug}' không hợp lệ: tên thư mục là địa chỉ (URL) của tin, bài.",
+            f"Đổi tên thư mục thành '{slugify(slug) or 'ten-bai-viet'}' (chữ thường, không "
+            "dấu, các từ nối bằng dấu '-').",
+        ))
+    if content_root is not None:
+        try:
+            relative = index_path.resolve().relative_to(content_root.resolve()).as_posix()
+        except ValueError:
+            relative = None
+        match = _LOCATION.match(relative or "")
+        if not match or match["type"] not in ITEM_TYPES or not 1 <= int(match["month"]) <= 12:
+            found.append(P.error(
+                "article.bad_location",
+                f"Tin, bài phải nằm ở content/<tin|bai>/<năm>/<tháng>/<tên>/index.md, "
+                f"không phải '{relative or index_path}'.",
+                "Chuyển thư mục của tin, bài vào đúng chỗ, ví dụ "
+                "content/tin/2025/05/ten-tin/index.md.",
+            ))
+    return slug, found
+
+
+def _validate_meta(fields, registries: Registries, location_type: str | None) -> tuple[ItemMeta, list]:
+    meta = ItemMeta()
+    found: list[P.Problem] = []
+
+    def value_of(key):
+        f = fields.get(key)
+        return (f.value.strip(), f.line) if f else ("", None)
+
+    for key in REQUIRED_FIELDS:
+        if not value_of(key)[0]:
+            found.append(_missing(key))
+
+    title, line = value_of("title")
+    if len(title) > MAX_TITLE_LENGTH:
+        found.append(_invalid("title", f"Tiêu đề dài {len(title)} ký tự.",
+                              f"Rút gọn tiêu đề dưới {MAX_TITLE_LENGTH} ký tự.", line))
+    meta.title = title
+
+    item_type, line = value_of("type")
+    if item_type:
+        if item_type.lower() not in ITEM_TYPES:
+            found.append(_invalid("type", f"Loại '{item_type}' không hợp lệ.",
+                                  "Ghi 'Type: tin' cho tin hoặc 'Type: bai' cho bài.", line))
+        else:
+            meta.type = item_type.lower()
+            if location_type and location_type in ITEM_TYPES and location_type != meta.type:
+                found.append(_invalid(
+                    "type",
+                    f"Type là '{meta.type}' nhưng thư mục nằm trong content/{location_type}/.",
+                    f"Sửa Type thành '{location_type}' hoặc chuyển thư mục sang content/{meta.type}/.",
+                    line,
+                ))
+
+    category, line = value_of("category")
+    if category:
+        if category in registries.topics:
+            meta.category = category
+        else:
+            close = difflib.get_close_matches(category, registries.topics, n=1)
+            choices = ", ".join(registries.topics)
+            found.append(_invalid(
+                "category", f"Chủ đề '{category}' không có trong danh mục chủ đề.",
+                (f"Có phải ý bạn là '{close[0]}'? " if close else "") + f"Các chủ đề: {choices}.",
+                line,
+            ))
+
+    meta.author, _ = value_of("author")
+    summary, line = value_of("summary")
+    if len(summary) > MAX_SUMMARY_LENGTH:
+        found.append(_invalid("summary", f"Tóm tắt dài {len(summary)} ký tự.",
+                              f"Rút gọn tóm tắt dưới {MAX_SUMMARY_LENGTH} ký tự (1–2 câu).", line))
+    meta.summary = summary
+
+    for key in ("date", "event_date", "modified"):
+        text, line = value_of(key)
+        if not text:
+            continue
+        try:
+            setattr(meta, key, parse_local_datetime(text))
+        except ValueError as exc:
+            found.append(_invalid(key, f"{FIELD_LABELS[key]}: {exc}",
+                                  "Ghi ngày theo dạng YYYY-MM-DD HH:MM hoặc dd/mm/yyyy HH:MM, "
+                                  "ví dụ 2025-05-14 08:30.", line))
+    if meta.event_date and meta.date and meta.event_date > meta.date:
+        found.append(_invalid("event_date", "Ngày diễn ra sự kiện sau ngày đăng.",
+                              "Kiểm tra lại Event_date và Date.", fields["event_date"].line))
+
+    unit_key, line = value_of("unit")
+    if unit_key:
+        unit = registries.units.get(unit_key)
+        if unit is None:
+            close = difflib.get_close_matches(unit_key, registries.units, n=1)
+            found.append(_invalid(
+                "unit", f"Đơn vị '{unit_key}' không có trong danh sách đơn vị (data/units.yaml).",
+                (f"Có phải ý bạn là '{close[0]}'? " if close else "")
+                + "Dùng đúng mã đơn vị của bạn; hỏi Ban Biên tập nếu chưa có.",
+                line,
+            ))
+        else:
+            meta.unit = unit_key
+            when = meta.date or meta.event_date or dt.datetime.now(LOCAL_TZ)
+            day = when.astimezone(LOCAL_TZ).date()
+            if not unit.active_on(day):
+                found.append(_invalid(
+                    "unit",
+                    f"Đơn vị '{unit.name}' không còn hoạt động vào ngày {day:%d/%m/%Y}"
+                    + (f" (đến hết {unit.valid_until:%d/%m/%Y})." if unit.valid_until else "."),
+                    "Chọn đơn vị đang hoạt động vào ngày đăng tin, bài.",
+                    line,
+                ))
+
+    tags, _ = value_of("tags")
+    meta.tags = split_tags(tags)
+
+    status, line = value_of("status")
+    if status:
+        if status.lower() not in STATUSES:
+            found.append(_invalid("status", f"Trạng thái '{status}' không hợp lệ.",
+                                  "Ghi 'Status: draft' để tạm giữ bài, hoặc bỏ dòng này.", line))
+        else:
+            meta.status = status.lower()
+
+    column, line = value_of("column")
+    if column:
+        match = _COLUMN.match(column)
+        if not match or not 1 <= int(match[2]) <= 12:
+            found.append(_invalid("column", f"Chuyên mục '{column}' không hợp lệ.",
+                                  "Ghi tháng của chuyên mục theo dạng YYYY-MM, ví dụ 'Column: 2025-05'.",
+                                  line))
+        else:
+            meta.column = column
+
+    meta.cover = value_of("cover")[0] or None
+    meta.deadline_waiver = value_of("deadline_waiver")[0] or None
+
+    for key, f in fields.items():
+        if key not in KNOWN_FIELDS:
+            close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1)
+            found.append(P.warning(
+                "meta.unknown_key", f"Trường '{key}' không được dùng và sẽ bị bỏ qua.",
+                f"Có phải ý bạn là '{close[0].capitalize()}'?" if close
+                else "Xóa dòng này hoặc sửa tên trường.",
+                field=key, line=f.line,
+            ))
+    return meta, found
+
+
+_PHOTO_PROBLEMS = {
+    "article.photo_missing": ("Không tìm thấy ảnh '{src}'.",
+                              "Chép ảnh vào cùng thư mục với index.md và kiểm tra tên tệp "
+                              "(chữ thường, không dấu, không khoảng trắng)."),
+    "article.photo_outside": ("Ảnh '{src}' nằm ngoài thư mục của tin, bài.",
+                              "Chép ảnh vào cùng thư mục với index.md và ghi tên tệp, "
+                              "ví dụ ![Chú thích](anh-1.jpg)."),
+    "article.photo_external": ("Ảnh '{src}' lấy từ trang web khác.",
+                               "Tải ảnh về, chép vào thư mục của tin, bài và ghi tên tệp."),
+}
+
+
+def _photo_problems(item: Item) -> list[P.Problem]:
+    found: list[P.Problem] = []
+    if not item.photos:
+        found.append(P.error(
+            "article.no_photo", "Tin, bài chưa có ảnh minh họa.",
+            "Chép ít nhất một ảnh vào thư mục và chèn vào bài: ![Chú thích ảnh](anh-1.jpg).",
+        ))
+    for ref in item.photos:
+        if ref.problem:
+            message, hint = _PHOTO_PROBLEMS[ref.problem]
+            found.append(P.error(ref.problem, message.format(src=ref.src), hint))
+        if not ref.alt:
+            found.append(P.error(
+                "article.caption_missing", f"Ảnh '{ref.src}' chưa có chú thích.",
+                f"Ghi chú thích trong ngoặc vuông: ![Mô tả ai, làm gì, ở đâu]({ref.src}).",
+            ))
+    referenced = {ref.path.name for ref in item.photos if ref.path is not None}
+    for candidate in sorted(item.bundle_dir.iterdir()):
+        if candidate.suffix.lower() in PHOTO_SUFFIXES and candidate.name not in referenced:
+            found.append(P.error(
+                "article.photo_unreferenced",
+                f"Ảnh '{candidate.name}' có trong thư mục nhưng không được dùng trong bài.",
+                f"Chèn ảnh vào bài bằng ![Chú thích]({candidate.name}) hoặc xóa tệp ảnh.",
+            ))
+    if item.meta.cover and item.meta.cover not in {ref.src for ref in item.photos}:
+        found.append(_invalid("cover", f"Ảnh đại diện '{item.meta.cover}' không có trong bài.",
+                              "Ghi Cover bằng tên một ảnh đã chèn trong bài, hoặc bỏ dòng Cover.",
+                              None))
+    return found
+
+
+def read_item(
+    index_path: Path,
+    registries: Registries,
+    content_root: Path | None = None,
+    renderer: FigureRenderer | None = None,
+) -> Item:
+    """Read and validate one item; every problem is collected, none raised."""
+    index_path = Path(index_path)
+    slug, location_problems = check_location(index_path, content_root)
+    item = Item(path=index_path, slug=slug, meta=ItemMeta(), problems=location_problems)
+    try:
+        text = decode_text(index_path.read_bytes())
+    except TextDecodeError as exc:
+        item.problems.append(P.error("article.encoding", str(exc), exc.hint))
+        return item
+    except OSError as exc:
+        item.problems.append(P.error("article.unreadable", f"Không đọc được tệp: {exc.strerror}.",
+                                     "Kiểm tra tệp index.md có tồn tại và đọc được."))
+        return item
+    parsed = parse_header(text)
+    section = index_path.parents[3].name if len(index_path.parents) > 3 else None
+    location_type = section if section in ITEM_TYPES else None
+    item.meta, meta_problems = _validate_meta(parsed.fields, registries, location_type)
+    item.problems.extend(meta_problems)
+    for dup in parsed.duplicates:
+        item.problems.append(P.error("meta.duplicate", f"Trường '{dup.key}' được ghi hai lần.",
+                                     "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line))
+    if not parsed.body.strip():
+        item.problems.append(P.error("article.empty_body", "Tin, bài chưa có nội dung.",
+                                     "Viết nội dung sau dòng trống ngay dưới phần thông tin đầu tệp."))
+    item.html, item.photos = render_body(parsed.body, item.bundle_dir, renderer)
+    item.problems.extend(_photo_problems(item))
+    return item
+
+
+def find_items(content_root: Path) -> list[Path]:
+    """Every item's index.md under the item sections of a content tree, sorted."""
+    found = []
+    for section in sorted(ITEM_TYPES):
+        base = Path(content_root) / section
+        if base.is_dir():
+            found.extend(sorted(base.glob(f"*/*/*/{ITEM_FILE}")))
+    return found
+
+
+def duplicate_slug_problems(index_paths: list[Path]) -> dict[Path, P.Problem]:
+    """Items whose folder name (slug, hence URL) another item already uses."""
+    by_slug: dict[str, list[Path]] = {}
+    for path in index_paths:
+        by_slug.setdefault(path.parent.name, []).append(path)
+    clashes = {}
+    for slug, paths in by_slug.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(str(p.parent) for p in paths if p != path)
+                clashes[path] = P.error(
+                    "article.duplicate_slug",
+                    f"Tên thư mục '{slug}' trùng với {others}: hai tin, bài sẽ có cùng địa chỉ.",
+                    f"Đổi tên thư mục, ví dụ '{slug}-2' hoặc thêm địa danh vào tên.",
+                )
+    return clashes

@@ -1,0 +1,8 @@
+"""Where the project's files live, so that no module guesses its own paths."""
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
+DEFAULT_OUTPUT_DIR = REPO_ROOT / "output"
+DEFAULT_CACHE_DIR = REPO_ROOT / "cache"

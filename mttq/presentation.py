@@ -1,0 +1,102 @@
+"""Formatting for readers: Vietnamese dates, card pictures, JSON-LD.
+
+Registered as Jinja filters by the plugin, so templates only place values and
+never compute them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as etree
+
+from markupsafe import Markup
+
+from .figures import CARD_SIZES, picture_element
+from .workdays import LOCAL_TZ
+
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
+    if isinstance(moment, dt.datetime):
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=LOCAL_TZ)
+        return moment.astimezone(LOCAL_TZ)
+    return moment
+
+
+def vn_date(moment) -> str:
+    """dd/mm/yyyy in Asia/Ho_Chi_Minh."""
+    return _local(moment).strftime("%d/%m/%Y") if moment else ""
+
+
+def vn_datetime(moment) -> str:
+    """``Thứ Tư, 14/05/2025 08:30`` in Asia/Ho_Chi_Minh."""
+    if not moment:
+        return ""
+    local = _local(moment)
+    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y %H:%M}"
+
+
+def iso_datetime(moment) -> str:
+    return _local(moment).isoformat() if moment else ""
+
+
+def month_name(moment) -> str:
+    return f"Tháng {moment.month:02d}/{moment.year}"
+
+
+def card_picture(photo, siteurl: str = "", eager: bool = False) -> Markup:
+    """The responsive picture of an item's cover on listing pages."""
+    if not photo:
+        return Markup("")
+    element = picture_element(photo.plan, photo.caption, siteurl, CARD_SIZES, eager=eager)
+    return Markup(etree.tostring(element, encoding="unicode", method="html"))
+
+
+def share_image_url(photo, siteurl: str, width: int = 1200) -> str:
+    return f"{siteurl}/{photo.plan.closest(width).path}" if photo else ""
+
+
+def news_article_jsonld(article, siteurl: str, publisher: str, logo_url: str) -> Markup:
+    """schema.org NewsArticle for search engines, escaped for a <script> block."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": iso_datetime(article.date),
+        "dateModified": iso_datetime(getattr(article, "modified", None) or article.date),
+        "author": {"@type": "Person", "name": str(article.author)},
+        "publisher": {"@type": "Organization", "name": publisher,
+                      "logo": {"@type": "ImageObject", "url": logo_url}},
+        "articleSection": article.category.name,
+        "description": getattr(article, "summary_text", ""),
+        "inLanguage": "vi",
+        "mainEntityOfPage": f"{siteurl}/{article.url}",
+    }
+    if getattr(article, "cover", None):
+        data["image"] = [share_image_url(article.cover, siteurl, w) for w in (1200, 800)]
+    text = json.dumps(data, ensure_ascii=False)
+    # "</" inside a <script> would end it early.
+    return Markup(text.replace("</", "<\\/"))
+
+
+def groupby_month(items) -> list[tuple[tuple[int, int], list]]:
+    """Items grouped by local (year, month), newest month first."""
+    months: dict[tuple[int, int], list] = {}
+    for item in items:
+        local = _local(item.date)
+        months.setdefault((local.year, local.month), []).append(item)
+    return sorted(months.items(), reverse=True)
+
+
+FILTERS = {
+    "groupby_month": groupby_month,
+    "vn_date": vn_date,
+    "vn_datetime": vn_datetime,
+    "iso_datetime": iso_datetime,
+    "month_name": month_name,
+    "card_picture": card_picture,
+    "share_image_url": share_image_url,
+    "news_article_jsonld": news_article_jsonld,
+}

@@ -1,0 +1,242 @@
+"""Responsive photo renditions, encoded once and cached outside ``output/``.
+
+Planning a photo reads only its header (size and EXIF orientation), so the
+Markdown reader can write ``width``/``height`` and ``srcset`` cheaply. Encoding
+happens later, in parallel, into a cache keyed by the source's content hash and
+the rendition settings (like Hugo's ``resources/_gen``): an unchanged photo is
+never encoded twice, even by a publish that starts from an empty output folder.
+Published files are re-encoded pixels only: EXIF, GPS and XMP never reach them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+DEFAULT_WIDTHS = (480, 800, 1200, 1600)
+FORMATS = {"jpeg": ".jpg", "webp": ".webp"}
+MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
+JPEG_QUALITY = 82
+WEBP_QUALITY = 78
+ENCODER_VERSION = 1  # bump when the encoding changes, so cached files are redone
+
+# EXIF orientations that swap width and height.
+_TRANSPOSED = {5, 6, 7, 8}
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    format: str  # "jpeg" or "webp"
+    path: str  # posix path relative to the output root
+
+    @property
+    def mime_type(self) -> str:
+        return MIME_TYPES[self.format]
+
+
+@dataclass(frozen=True)
+class PhotoPlan:
+    source: str  # absolute path of the contributed photo
+    width: int  # upright size of the source
+    height: int
+    renditions: tuple[Rendition, ...]
+
+    def of(self, fmt: str) -> list[Rendition]:
+        return [r for r in self.renditions if r.format == fmt]
+
+    def closest(self, width: int, fmt: str = "jpeg") -> Rendition:
+        """The smallest rendition at least ``width`` wide (else the largest)."""
+        candidates = self.of(fmt)
+        wide_enough = [r for r in candidates if r.width >= width]
+        return wide_enough[0] if wide_enough else candidates[-1]
+
+    def srcset(self, fmt: str, prefix: str = "") -> str:
+        return ", ".join(f"{prefix}/{r.path} {r.width}w" for r in self.of(fmt))
+
+
+def upright_size(path: str | os.PathLike) -> tuple[int, int]:
+    """Width and height as shown, from the header only (no pixel decoding)."""
+    with Image.open(path) as image:
+        width, height = image.size
+        try:
+            orientation = image.getexif().get(0x0112, 1)
+        except Exception:  # a broken EXIF block must not hide the photo
+            orientation = 1
+    if orientation in _TRANSPOSED:
+        width, height = height, width
+    return width, height
+
+
+def rendition_widths(source_width: int, widths=DEFAULT_WIDTHS) -> list[int]:
+    """Standard widths below the source's, plus the source width when smaller
+    than the largest standard one: never upscale, always at least one."""
+    chosen = {w for w in widths if w < source_width}
+    chosen.add(min(source_width, max(widths)))
+    return sorted(chosen)
+
+
+def plan_photo(source: Path, output_dir: str, widths=DEFAULT_WIDTHS) -> PhotoPlan:
+    width, height = upright_size(source)
+    stem = Path(source).stem.lower()
+    renditions = []
+    for fmt, suffix in FORMATS.items():
+        for w in rendition_widths(width, widths):
+            h = max(1, round(height * w / width))
+            renditions.append(Rendition(w, h, fmt, f"{output_dir}/{stem}-{w}{suffix}"))
+    return PhotoPlan(str(source), width, height, tuple(renditions))
+
+
+# --- encoding ----------------------------------------------------------------
+
+def _settings_key(widths) -> str:
+    text = json.dumps([ENCODER_VERSION, JPEG_QUALITY, WEBP_QUALITY, sorted(widths)])
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+class SourceHashes:
+    """Content hashes of sources, remembered by (size, mtime) like ``make``.
+
+    Hashing every photo on every build would read gigabytes; a stat is enough
+    to know a file is unchanged.
+    """
+
+    def __init__(self, cache_dir: Path):
+        self.file = Path(cache_dir) / "source-hashes.json"
+        try:
+            self.known = json.loads(self.file.read_text())
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def digest(self, path: str) -> str:
+        stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        entry = self.known.get(path)
+        if entry and entry[:2] == stamp:
+            return entry[2]
+        sha = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(block)
+        digest = sha.hexdigest()[:24]
+        self.known[path] = [*stamp, digest]
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if self.changed:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.known))
+            tmp.replace(self.file)
+
+
+def _cached_name(digest: str, rendition: Rendition, key: str) -> str:
+    return f"{digest[:2]}/{digest}-{key}-{rendition.width}{FORMATS[rendition.format]}"
+
+
+def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> int:
+    """Encode one source into ``jobs`` = [(width, height, format, target)].
+
+    Runs in a worker process. Decodes once; JPEG sources are decoded at reduced
+    scale (DCT scaling) when even the largest rendition is much smaller.
+    """
+    largest = max(w for w, _, _, _ in jobs)
+    with Image.open(source) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", (largest, largest))
+        image = ImageOps.exif_transpose(image)
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, (255, 255, 255))
+            if "A" in image.getbands() or image.mode == "P":
+                rgba = image.convert("RGBA")
+                background.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                background.paste(image.convert("RGB"))
+            image = background
+        image = image.convert("RGB")
+        icc = image.info.get("icc_profile")
+        for width, height, fmt, target in sorted(jobs, reverse=True):
+            resized = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            resized.info = {}  # nothing of the source's metadata travels on
+            tmp = f"{target}.{os.getpid()}.tmp"
+            options = {"icc_profile": icc} if icc else {}
+            if fmt == "jpeg":
+                resized.save(tmp, "JPEG", quality=JPEG_QUALITY, optimize=True,
+                             progressive=True, **options)
+            else:
+                resized.save(tmp, "WEBP", quality=WEBP_QUALITY, method=4, **options)
+            os.replace(tmp, target)
+    return len(jobs)
+
+
+@dataclass
+class RenditionStats:
+    photos: int = 0
+    renditions: int = 0
+    encoded_photos: int = 0
+    encoded_renditions: int = 0
+    linked: int = 0
+
+
+def _place(cached: Path, target: Path) -> bool:
+    """Hard-link (or copy) a cached file into the output; False if already there."""
+    try:
+        if target.stat().st_ino == cached.stat().st_ino:
+            return False
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
+    return True
+
+
+def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT_WIDTHS,
+                       workers: int | None = None) -> RenditionStats:
+    """Make sure every planned rendition exists in ``output_root``."""
+    cache_dir = Path(cache_dir)
+    hashes = SourceHashes(cache_dir)
+    key = _settings_key(widths)
+    stats = RenditionStats()
+    to_encode: dict[str, list[tuple[int, int, str, str]]] = {}
+    placements: list[tuple[Path, Path]] = []
+    seen: set[str] = set()
+    for plan in plans:
+        if plan.source in seen:
+            continue
+        seen.add(plan.source)
+        stats.photos += 1
+        digest = hashes.digest(plan.source)
+        for rendition in plan.renditions:
+            stats.renditions += 1
+            cached = cache_dir / "renditions" / _cached_name(digest, rendition, key)
+            if not cached.exists():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                to_encode.setdefault(plan.source, []).append(
+                    (rendition.width, rendition.height, rendition.format, str(cached)))
+            placements.append((cached, Path(output_root) / rendition.path))
+    hashes.save()
+    if to_encode:
+        stats.encoded_photos = len(to_encode)
+        workers = workers or os.cpu_count() or 1
+        if workers > 1 and len(to_encode) > 1:
+            with ProcessPoolExecutor(max_workers=min(workers, len(to_encode))) as pool:
+                done = pool.map(encode_photo, to_encode, to_encode.values(), chunksize=4)
+                stats.encoded_renditions = sum(done)
+        else:
+            stats.encoded_renditions = sum(encode_photo(s, j) for s, j in to_encode.items())
+    for cached, target in placements:
+        stats.linked += _place(cached, target)
+    return stats

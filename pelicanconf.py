@@ -1,0 +1,103 @@
+"""Development settings of the provincial Front news site.
+
+Province-specific values are here and in ``data/``: another province changes
+these lines and the data files, not the code. Project settings (``MTTQ_*``)
+have their defaults in ``mttq/settings.py``.
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # the mttq package, when Pelican is run directly
+    sys.path.insert(0, str(ROOT))
+
+# --- The site -----------------------------------------------------------------
+SITENAME = "Mặt trận Tổ quốc Việt Nam tỉnh Sóc Trăng"
+SITE_SHORTNAME = "MTTQ Sóc Trăng"
+SITE_TAGLINE = "Trang thông tin điện tử Ủy ban MTTQ Việt Nam tỉnh Sóc Trăng"
+SITE_PUBLISHER = "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Sóc Trăng"
+SITE_CONTACT = {
+    "address": "Số 1 đường Ví Dụ, Phường 1, thành phố Sóc Trăng",
+    "phone": "0299 000 0000",
+    "email": "bbt@mttq.soctrang.example",
+}
+SITELOGO = "theme/img/logo.svg"
+SITEURL = ""
+RELATIVE_URLS = False
+AUTHOR = SITE_PUBLISHER
+
+PATH = "content"
+OUTPUT_PATH = "output"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+LOCALE = ("C.UTF-8",)
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+
+# --- Content ------------------------------------------------------------------
+ARTICLE_PATHS = ["tin", "bai"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []  # photos reach the site only as re-encoded renditions
+IGNORE_FILES = [".*", "*.md~", "PHOTO_SOURCES.md", "README.md"]
+WITH_FUTURE_DATES = False  # an item dated in the future waits until then
+DEFAULT_PAGINATION = 12
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+SUMMARY_MAX_LENGTH = 50
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["mttq_site", "pelican.plugins.sitemap"]
+
+# Pelican's content cache, beside our rendition cache, both outside output/.
+CACHE_PATH = "cache/pelican"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+
+# --- URLs: ASCII, stable, readable -------------------------------------------------
+ARTICLE_URL = "tin-bai/{slug}/"
+ARTICLE_SAVE_AS = "tin-bai/{slug}/index.html"
+DRAFT_URL = "ban-nhap/{slug}/"
+DRAFT_SAVE_AS = "ban-nhap/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "chu-de/{slug}/"
+CATEGORY_SAVE_AS = "chu-de/{slug}/index.html"
+CATEGORIES_URL = "chu-de/"
+CATEGORIES_SAVE_AS = "chu-de/index.html"
+TAG_URL = "tu-khoa/{slug}/"
+TAG_SAVE_AS = "tu-khoa/{slug}/index.html"
+TAGS_URL = "tu-khoa/"
+TAGS_SAVE_AS = "tu-khoa/index.html"
+AUTHOR_SAVE_AS = ""  # contributors are named on items; units have the pages
+AUTHORS_SAVE_AS = ""
+ARCHIVES_URL = "luu-tru/"
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "luu-tru/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/{date:%m}/index.html"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404"]
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "unit": None,
+                       "period_archives": None}
+
+# --- Theme ----------------------------------------------------------------------
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+JINJA_FILTERS = {}  # filled by the plugin (dates dd/mm/yyyy, JSON-LD, …)
+
+# --- Feeds: written by the plugin with feedgen (Pelican's own are off) -------------
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+SITEMAP = {
+    "format": "xml",
+    "exclude": ["tu-khoa/", "ban-nhap/", "bien-tap/"],
+}
+READERS = {"rst": None, "html": None, "htm": None}  # Markdown bundles only

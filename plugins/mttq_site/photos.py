@@ -1,0 +1,38 @@
+"""Encode and place the photo renditions that the reader planned."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from mttq.renditions import publish_renditions
+from mttq.settings import with_defaults
+
+log = logging.getLogger(__name__)
+
+
+def planned_photos(generators):
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            contents = [*generator.articles, *generator.translations, *generator.drafts]
+        elif isinstance(generator, PagesGenerator):
+            contents = [*generator.pages, *generator.hidden_pages, *generator.draft_pages]
+        else:
+            continue
+        for content in contents:
+            for photo in getattr(content, "photos", ()):
+                yield photo.plan
+
+
+def place_renditions(generators):
+    settings = with_defaults(generators[0].settings)
+    stats = publish_renditions(
+        planned_photos(generators),
+        Path(settings["OUTPUT_PATH"]),
+        Path(settings["MTTQ_CACHE_DIR"]),
+        widths=settings["MTTQ_RENDITION_WIDTHS"],
+        workers=settings["MTTQ_WORKERS"],
+    )
+    log.info("Ảnh: %d ảnh, %d bản thu nhỏ (%d ảnh mới mã hóa)",
+             stats.photos, stats.renditions, stats.encoded_photos)
