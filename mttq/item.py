@@ -26,7 +26,7 @@ PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".
 
 REQUIRED_FIELDS = ("title", "type", "category", "unit", "author", "summary")
 OPTIONAL_FIELDS = (
-    "date", "event_date", "modified", "tags", "cover", "status", "column", "deadline_waiver",
+    "date", "event_date", "submitted", "modified", "tags", "cover", "status", "column", "deadline_waiver",
 )
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 STATUSES = ("published", "draft", "hidden")
@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "summary": "Summary (tóm tắt)",
     "date": "Date (ngày đăng)",
     "event_date": "Event_date (ngày diễn ra sự kiện)",
+    "submitted": "Submitted (lúc tin, bài đến Ban Biên tập)",
     "modified": "Modified (ngày sửa)",
     "tags": "Tags (từ khóa)",
     "cover": "Cover (ảnh đại diện)",
@@ -72,6 +73,7 @@ class ItemMeta:
     summary: str = ""
     date: dt.datetime | None = None
     event_date: dt.datetime | None = None
+    submitted: dt.datetime | None = None  # set by editors for items not sent via git
     modified: dt.datetime | None = None
     tags: list[str] = field(default_factory=list)
     cover: str | None = None
@@ -202,7 +204,7 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
                               f"Rút gọn tóm tắt dưới {MAX_SUMMARY_LENGTH} ký tự (1–2 câu).", line))
     meta.summary = summary
 
-    for key in ("date", "event_date", "modified"):
+    for key in ("date", "event_date", "submitted", "modified"):
         text, line = value_of(key)
         if not text:
             continue

@@ -1,0 +1,135 @@
+"""``invoke check``: validate items and photos, report every problem of every file.
+
+Paths may be item folders, ``index.md`` files, photos or whole folders (every
+item below them). Each item is read and validated on its own, so one bad file
+never hides the problems of the others; nothing here raises on bad input —
+the worst a file can get is a problem code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import problems as P
+from .deadline import deadline_problems
+from .item import ITEM_FILE, PHOTO_SUFFIXES, Registries, duplicate_slug_problems, find_items, read_item
+from .photo_quality import PhotoLimits, assess_photos
+from .problems import CheckReport, FileReport
+
+
+class UsageError(ValueError):
+    """The command line names something that is not there (exit code 2)."""
+
+
+@dataclass
+class CheckOptions:
+    content_root: Path
+    registries: Registries
+    photo_limits: PhotoLimits = PhotoLimits()
+    check_photos: bool = True
+    submitted_at: dt.datetime | None = None  # the pull request's opening time
+    workers: int | None = None
+
+
+def first_commit_time(path: Path) -> dt.datetime | None:
+    """Time of the first commit that added ``path`` (None outside git)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(path.parent), "log", "--diff-filter=A", "--format=%cI", "--",
+             path.name],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return dt.datetime.fromisoformat(out[-1]) if out else None
+
+
+def collect_targets(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Split command-line paths into item files and loose photos."""
+    items: list[Path] = []
+    photos: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"Không có tệp hoặc thư mục '{path}'.")
+        if path.is_dir():
+            if (path / ITEM_FILE).is_file():
+                items.append(path / ITEM_FILE)
+            else:
+                items.extend(sorted(path.rglob(ITEM_FILE)))
+        elif path.name == ITEM_FILE or path.suffix.lower() == ".md":
+            items.append(path)
+        elif path.suffix.lower() in PHOTO_SUFFIXES or path.is_file():
+            photos.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in items))
+    return unique, list(dict.fromkeys(p.resolve() for p in photos))
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve().parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckOptions) -> CheckReport:
+    report = CheckReport()
+    root = options.content_root
+    known = [p.resolve() for p in find_items(root)] if root.is_dir() else []
+    clashes = duplicate_slug_problems(list(dict.fromkeys(known + item_paths)))
+    photos_to_assess: list[Path] = list(photo_paths)
+    for index_path in item_paths:
+        item = read_item(index_path, options.registries, root if root.is_dir() else None)
+        file_report = FileReport(_display(index_path, root), "article", list(item.problems))
+        if index_path in clashes:
+            file_report.problems.append(clashes[index_path])
+        if item.meta.event_date is not None:
+            submitted = (options.submitted_at or item.meta.submitted
+                         or first_commit_time(index_path))
+            file_report.problems.extend(deadline_problems(
+                item.meta.event_date, submitted,
+                waiver=item.meta.deadline_waiver, submitted_guessed=submitted is None,
+            ))
+            file_report.metrics["event_date"] = item.meta.event_date.isoformat()
+            if submitted is not None:
+                file_report.metrics["submitted"] = submitted.isoformat()
+        file_report.metrics["photos"] = len(item.photos)
+        report.files.append(file_report)
+        photos_to_assess.extend(ref.path for ref in item.photos if ref.path is not None)
+    if options.check_photos and photos_to_assess:
+        unique = list(dict.fromkeys(photos_to_assess))
+        for photo_report in assess_photos(unique, options.photo_limits, options.workers):
+            photo_report.path = _display(Path(photo_report.path), root)
+            report.files.append(photo_report)
+    return report
+
+
+# --- output formats ----------------------------------------------------------------
+
+SEVERITY_VI = {P.ERROR: "LỖI", P.WARNING: "CẢNH BÁO"}
+
+
+def format_text(report: CheckReport) -> str:
+    lines = []
+    errors = sum(1 for f in report.files for p in f.problems if p.severity == P.ERROR)
+    warnings = sum(1 for f in report.files for p in f.problems if p.severity == P.WARNING)
+    for file in report.files:
+        if not file.problems:
+            continue
+        lines.append(f"{file.path}")
+        for problem in file.problems:
+            where = f" (dòng {problem.line})" if problem.line else ""
+            lines.append(f"  {SEVERITY_VI[problem.severity]} [{problem.code}]{where}: {problem.message}")
+            if problem.hint:
+                lines.append(f"    → Cách sửa: {problem.hint}")
+        lines.append("")
+    checked = len(report.files)
+    if report.ok:
+        lines.append(f"Đạt: đã kiểm tra {checked} tệp, không có lỗi"
+                     + (f" ({warnings} cảnh báo)." if warnings else "."))
+    else:
+        lines.append(f"Chưa đạt: {errors} lỗi, {warnings} cảnh báo trong {checked} tệp đã kiểm tra. "
+                     "Sửa các lỗi trên rồi gửi lại.")
+    return "\n".join(lines)

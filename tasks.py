@@ -1,0 +1,161 @@
+"""Commands for contributors, editors and developers (``invoke --list``).
+
+A thin command layer: every task parses its options, calls a function of the
+``mttq`` package and turns the result into output and an exit code.
+"""
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from mttq import paths  # noqa: E402
+
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+def _print_build(result) -> None:
+    for warning in result.warnings:
+        print(f"CẢNH BÁO: {warning}", file=sys.stderr)
+    for error in result.errors:
+        print(f"LỖI: {error}", file=sys.stderr)
+    if result.ok:
+        print(f"Đã dựng trang vào {result.output} trong {result.seconds:.1f} giây.")
+    else:
+        print(f"Dựng trang thất bại: {len(result.errors)} lỗi; trang cũ ở {result.output} "
+              "được giữ nguyên.", file=sys.stderr)
+
+
+def _build(content, output, settings_file):
+    from mttq.build import build_site
+
+    result = build_site(content, output, settings_file)
+    _print_build(result)
+    if not result.ok:
+        raise Exit(code=1)
+    return result
+
+
+@task(help={"content": "thư mục nội dung (mặc định: content)",
+            "output": "thư mục kết quả (mặc định: output)"})
+def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR)):
+    """Dựng trang để xem thử (cấu hình pelicanconf.py)."""
+    _build(content, output, DEV_SETTINGS)
+
+
+@task(help={"content": "thư mục nội dung", "output": "thư mục kết quả",
+            "force": "đăng cả khi kiểm tra còn lỗi (không khuyến khích)"})
+def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
+            force=False):
+    """Kiểm tra rồi dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công."""
+    if not force:
+        report = _run_check([content], content, photos=False, submitted_at=None)
+        if not report.ok:
+            from mttq.check import format_text
+
+            print(format_text(report), file=sys.stderr)
+            print("Không đăng vì còn lỗi. Sửa lỗi, hoặc dùng --force nếu Ban Biên tập đồng ý.",
+                  file=sys.stderr)
+            raise Exit(code=1)
+    _build(content, output, PUBLISH_SETTINGS)
+
+
+@task(help={"output": "thư mục kết quả", "cache": "xóa cả bộ nhớ đệm ảnh và nội dung"})
+def clean(c, output=str(paths.DEFAULT_OUTPUT_DIR), cache=False):
+    """Xóa trang đã dựng (và bộ nhớ đệm nếu có --cache)."""
+    shutil.rmtree(output, ignore_errors=True)
+    if cache:
+        shutil.rmtree(paths.DEFAULT_CACHE_DIR, ignore_errors=True)
+    print(f"Đã xóa {output}" + (f" và {paths.DEFAULT_CACHE_DIR}" if cache else "") + ".")
+
+
+@task(help={"content": "thư mục nội dung", "output": "thư mục kết quả",
+            "port": "cổng (mặc định 8000)", "bind": "địa chỉ (mặc định 127.0.0.1)"})
+def serve(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
+          port=8000, bind="127.0.0.1"):
+    """Dựng trang, mở máy chủ xem thử và dựng lại mỗi khi nội dung thay đổi."""
+    from mttq.preview import serve_and_rebuild
+
+    serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
+
+
+def _run_check(targets, content, photos, submitted_at):
+    from mttq.check import CheckOptions, UsageError, check_items, collect_targets
+    from mttq.photo_quality import PhotoLimits
+    from mttq.settings import registries_from_settings
+    from mttq.workdays import parse_local_datetime
+
+    from mttq.build import load_settings
+
+    settings = load_settings(DEV_SETTINGS)
+    try:
+        submitted = parse_local_datetime(submitted_at) if submitted_at else None
+        items, loose_photos = collect_targets([Path(t) for t in targets])
+    except (UsageError, ValueError) as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+    options = CheckOptions(
+        content_root=Path(content), registries=registries_from_settings(settings),
+        photo_limits=PhotoLimits.from_settings(settings), check_photos=photos,
+        submitted_at=submitted,
+    )
+    return check_items(items, loose_photos, options)
+
+
+@task(positional=["target"], iterable=["path"],
+      help={"target": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả content); "
+                      "nhiều đường dẫn: invoke check -- A B C",
+            "path": "thêm một đường dẫn cần kiểm tra (dùng nhiều lần được)",
+            "format": "text, json",
+            "content": "thư mục nội dung (để kiểm tra trùng tên)",
+            "submitted_at": "thời điểm gửi (ISO 8601), ví dụ lúc mở pull request",
+            "no_photos": "bỏ qua kiểm tra chất lượng ảnh"})
+def check(c, target="", path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
+          submitted_at=None, no_photos=False):
+    """Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp. Mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh."""
+    from mttq.check import format_text
+
+    if format not in ("text", "json"):
+        print("LỖI: --format phải là text hoặc json.", file=sys.stderr)
+        raise Exit(code=2)
+    targets = ([target] if target else []) + list(path or []) + shlex.split(c.remainder or "")
+    report = _run_check(targets or [content], content, not no_photos, submitted_at)
+    if format == "json":
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_text(report))
+    raise Exit(code=0 if report.ok else 1)
+
+
+@task(help={"event": "thời điểm sự kiện, ví dụ '2025-05-09 08:00'",
+            "submitted": "thời điểm gửi tin, bài", "format": "text hoặc json"})
+def deadline(c, event, submitted=None, format="text"):
+    """Hạn gửi tin, bài về một sự kiện (01 ngày làm việc) và kết luận đúng hạn/trễ."""
+    from mttq.deadline import deadline_report, format_deadline_json, format_deadline_text
+
+    try:
+        if format == "json":
+            print(format_deadline_json(event, submitted))
+        elif format == "text":
+            print(format_deadline_text(event, submitted))
+        else:
+            raise ValueError("--format phải là text hoặc json.")
+    except ValueError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+
+
+@task(help={"year": "năm, ví dụ 2025"})
+def calendar(c, year):
+    """Các ngày nghỉ và ngày làm bù của một năm."""
+    from mttq.deadline import format_calendar_text
+
+    print(format_calendar_text(int(year)))
