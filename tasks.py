@@ -110,15 +110,14 @@ def _run_check(targets, content, photos, submitted_at):
     return check_items(items, loose_photos, options)
 
 
-@task(positional=["target"], iterable=["path"],
-      help={"target": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả content); "
-                      "nhiều đường dẫn: invoke check -- A B C",
-            "path": "thêm một đường dẫn cần kiểm tra (dùng nhiều lần được)",
+@task(positional=[], iterable=["path"],
+      help={"path": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả content); "
+                    "có thể ghi nhiều đường dẫn: invoke check A B C",
             "format": "text, json",
             "content": "thư mục nội dung (để kiểm tra trùng tên)",
             "submitted_at": "thời điểm gửi (ISO 8601), ví dụ lúc mở pull request",
             "no_photos": "bỏ qua kiểm tra chất lượng ảnh"})
-def check(c, target="", path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
+def check(c, path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
           submitted_at=None, no_photos=False):
     """Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp. Mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh."""
     from mttq.check import format_text
@@ -126,7 +125,7 @@ def check(c, target="", path=None, format="text", content=str(paths.DEFAULT_CONT
     if format not in ("text", "json"):
         print("LỖI: --format phải là text hoặc json.", file=sys.stderr)
         raise Exit(code=2)
-    targets = ([target] if target else []) + list(path or []) + shlex.split(c.remainder or "")
+    targets = list(path or []) + shlex.split(c.remainder or "")
     report = _run_check(targets or [content], content, not no_photos, submitted_at)
     if format == "json":
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -159,3 +158,51 @@ def calendar(c, year):
     from mttq.deadline import format_calendar_text
 
     print(format_calendar_text(int(year)))
+
+
+def _accept_paths_as_positionals(task_name: str = "check") -> None:
+    """Let ``invoke check A B C`` mean ``invoke check --path A --path B --path C``.
+
+    Invoke has no variadic positional arguments, and a declared positional is
+    always required (``invoke check`` alone must check all content). Invoke
+    imports this file after parsing its own options and before parsing the
+    tasks' ones, so the not-yet-parsed words can be rewritten here.
+    """
+    import inspect
+
+    from invoke import Program
+
+    frame = inspect.currentframe()
+    program = None
+    while frame is not None:
+        candidate = frame.f_locals.get("self")
+        if isinstance(candidate, Program) and getattr(candidate, "core", None) is not None:
+            program = candidate
+            break
+        frame = frame.f_back
+    if program is None:
+        return
+    words = program.core.unparsed
+    if task_name not in words:
+        return
+    takes_value = {
+        f"--{name.replace('_', '-')}" if len(name) > 1 else f"-{name}"
+        for argument in check.get_arguments() if argument.takes_value
+        for name in argument.names
+    }
+    start = words.index(task_name) + 1
+    rewritten, index = [], start
+    while index < len(words) and words[index] != "--":
+        word = words[index]
+        if word.startswith("-"):
+            rewritten.append(word)
+            if word in takes_value and "=" not in word and index + 1 < len(words):
+                rewritten.append(words[index + 1])
+                index += 1
+        else:
+            rewritten.extend(["--path", word])
+        index += 1
+    words[start:index] = rewritten
+
+
+_accept_paths_as_positionals()
