@@ -102,3 +102,7 @@ SITEMAP = {
     "exclude": ["tu-khoa/", "ban-nhap/", "bien-tap/"],
 }
 READERS = {"rst": None, "html": None, "htm": None}  # Markdown bundles only
+
+# Escape every value placed in a template (titles, names, tags…); bodies are
+# sanitised HTML and are marked safe explicitly in the templates.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

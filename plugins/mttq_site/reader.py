@@ -22,6 +22,7 @@ from mttq.gitdates import added_time
 from mttq.header import TextDecodeError, decode_text, parse_header
 from mttq.item import ITEM_TYPES, read_item
 from mttq.markdown_photos import render_body
+from mttq.sanitize import sanitize_html
 from mttq.settings import registries_from_settings, with_defaults
 from mttq.text import slugify
 from .units import UnitLink
@@ -103,7 +104,7 @@ class BundleReader(MarkdownReader):
                 log.error("%s: %s", path, reason)
                 raise ItemRejected(reason)
             metadata["date"] = added
-        return item.html, metadata
+        return sanitize_html(item.html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
 
     def _read_page(self, path: Path, settings):
         try:
@@ -131,7 +132,7 @@ class BundleReader(MarkdownReader):
                 metadata[key] = parsed.fields[key].value
         if "summary" in parsed.fields:
             metadata["summary"] = html.escape(parsed.fields["summary"].value)
-        return body_html, metadata
+        return sanitize_html(body_html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
 
 
 def add_reader(readers):
