@@ -57,7 +57,7 @@ def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_
             force=False):
     """Kiểm tra rồi dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công."""
     if not force:
-        report = _run_check([content], content, photos=False, submitted_at=None)
+        report = _run_check([content], content, photos=False, submitted_at=None, deadline=False)
         if not report.ok:
             from mttq.check import format_text
 
@@ -87,51 +87,135 @@ def serve(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
     serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
 
 
-def _run_check(targets, content, photos, submitted_at):
-    from mttq.check import CheckOptions, UsageError, check_items, collect_targets
+def _check_options(content, photos, submitted_at):
+    from mttq.build import load_settings
+    from mttq.check import CheckOptions
     from mttq.photo_quality import PhotoLimits
     from mttq.settings import registries_from_settings
     from mttq.workdays import parse_local_datetime
 
-    from mttq.build import load_settings
-
     settings = load_settings(DEV_SETTINGS)
     try:
         submitted = parse_local_datetime(submitted_at) if submitted_at else None
-        items, loose_photos = collect_targets([Path(t) for t in targets])
-    except (UsageError, ValueError) as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"LỖI: --submitted-at: {exc}", file=sys.stderr)
         raise Exit(code=2)
-    options = CheckOptions(
+    return CheckOptions(
         content_root=Path(content), registries=registries_from_settings(settings),
         photo_limits=PhotoLimits.from_settings(settings), check_photos=photos,
         submitted_at=submitted,
     )
+
+
+def _run_check(targets, content, photos, submitted_at, changed_from=None, deadline=True):
+    from mttq.check import UsageError, check_change, check_items, collect_targets
+
+    options = _check_options(content, photos, submitted_at)
+    options.check_deadline = deadline
+    try:
+        if changed_from:
+            return check_change(Path(content), changed_from, options)
+        items, loose_photos = collect_targets([Path(t) for t in targets])
+    except UsageError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
     return check_items(items, loose_photos, options)
 
 
-@task(positional=[], iterable=["path"],
+@task(iterable=["path"],
       help={"path": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả content); "
                     "có thể ghi nhiều đường dẫn: invoke check A B C",
-            "format": "text, json",
+            "format": "text (mặc định), json, github (chú thích trên pull request), markdown",
             "content": "thư mục nội dung (để kiểm tra trùng tên)",
             "submitted_at": "thời điểm gửi (ISO 8601), ví dụ lúc mở pull request",
+            "changed_from": "chỉ kiểm tra những gì thay đổi so với nhánh/commit này (git)",
             "no_photos": "bỏ qua kiểm tra chất lượng ảnh"})
 def check(c, path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
-          submitted_at=None, no_photos=False):
+          submitted_at=None, changed_from=None, no_photos=False):
     """Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp. Mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh."""
-    from mttq.check import format_text
+    from mttq.check import FORMATTERS
 
-    if format not in ("text", "json"):
-        print("LỖI: --format phải là text hoặc json.", file=sys.stderr)
+    if format not in (*FORMATTERS, "json"):
+        print(f"LỖI: --format phải là một trong: json, {', '.join(FORMATTERS)}.", file=sys.stderr)
         raise Exit(code=2)
     targets = list(path or []) + shlex.split(c.remainder or "")
-    report = _run_check(targets or [content], content, not no_photos, submitted_at)
+    report = _run_check(targets or [content], content, not no_photos, submitted_at, changed_from)
     if format == "json":
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_text(report))
+        print(FORMATTERS[format](report))
     raise Exit(code=0 if report.ok else 1)
+
+
+@task(help={"base": "nhánh đích của pull request (mặc định: main)",
+            "submitted_at": "lúc mở pull request (mặc định: bây giờ)"})
+def pr_check(c, base="main", submitted_at=None):
+    """Chạy lại trên máy này đúng các bước kiểm tra pull request của CI."""
+    import datetime as dt
+    import os
+    import tempfile
+
+    from mttq.workflow import PR_JOB_COMMANDS
+    from mttq.workdays import LOCAL_TZ
+
+    summary = Path(tempfile.mkstemp(prefix="pr-check-", suffix=".md")[1])
+    env = {
+        "BASE_REF": base,
+        "PR_OPENED_AT": submitted_at or dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    failed = False
+    for command in PR_JOB_COMMANDS:
+        print(f"$ {command}")
+        result = c.run(command, env=env, warn=True, pty=False)
+        failed = failed or not result.ok
+    print(summary.read_text(encoding="utf-8"))
+    raise Exit(code=1 if failed else 0)
+
+
+@task(help={"type": "tin hoặc bai", "unit": "mã đơn vị (data/units.yaml)",
+            "topic": "mã chủ đề (data/topics.yaml)", "title": "tiêu đề",
+            "event": "lúc diễn ra sự kiện, ví dụ '2025-05-13 08:00' (bỏ trống nếu không có)",
+            "author": "người viết", "content": "thư mục nội dung"})
+def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None,
+        content=str(paths.DEFAULT_CONTENT_DIR)):
+    """Tạo thư mục cho một tin, bài mới với tệp index.md đã điền sẵn."""
+    from mttq.build import load_settings
+    from mttq.new_item import NewItemError, create_item
+    from mttq.settings import registries_from_settings
+
+    registries = registries_from_settings(load_settings(DEV_SETTINGS))
+
+    def ask(question, choices=None):
+        if choices:
+            print(question)
+            for key, name in choices.items():
+                print(f"  {key:22} {name}")
+        return input(f"{question.splitlines()[0]}: ").strip()
+
+    try:
+        type = type or ask("Loại (tin hoặc bai)")
+        topic = topic or ask("Mã chủ đề", {k: t.name for k, t in registries.topics.items()})
+        unit = unit or ask("Mã đơn vị", {k: u.name for k, u in registries.units.items()})
+        title = title or ask("Tiêu đề")
+        if event is None:
+            event = ask("Lúc diễn ra sự kiện (YYYY-MM-DD HH:MM, để trống nếu không có)")
+        author = author if author is not None else ask("Người viết")
+        folder = create_item(Path(content), registries, item_type=type, unit=unit, topic=topic,
+                             title=title, author=author, event=event or None)
+    except (NewItemError, ValueError) as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+    except EOFError:
+        print("LỖI: thiếu thông tin; ghi bằng tùy chọn, ví dụ --type tin --unit …", file=sys.stderr)
+        raise Exit(code=2)
+    print(f"Đã tạo {folder}/index.md")
+    print("Các bước tiếp theo:")
+    print(f"  1. Chép ảnh vào {folder}/ (ví dụ anh-1.jpg) và sửa dòng ![Chú thích](anh-1.jpg).")
+    print("  2. Viết nội dung và tóm tắt (Summary) trong index.md.")
+    print(f"  3. Kiểm tra: invoke check {folder}")
+    print("  4. Commit, push và mở pull request (xem docs/huong-dan-cong-tac-vien.md).")
 
 
 @task(help={"event": "thời điểm sự kiện, ví dụ '2025-05-09 08:00'",

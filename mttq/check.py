@@ -29,6 +29,9 @@ class CheckOptions:
     registries: Registries
     photo_limits: PhotoLimits = PhotoLimits()
     check_photos: bool = True
+    # The deadline is judged when an item is submitted; a publish of merged
+    # items (which editors accepted, late or not) does not judge it again.
+    check_deadline: bool = True
     submitted_at: dt.datetime | None = None  # the pull request's opening time
     workers: int | None = None
 
@@ -85,7 +88,7 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
         file_report = FileReport(_display(index_path, root), "article", list(item.problems))
         if index_path in clashes:
             file_report.problems.append(clashes[index_path])
-        if item.meta.event_date is not None:
+        if options.check_deadline and item.meta.event_date is not None:
             submitted = (options.submitted_at or item.meta.submitted
                          or first_commit_time(index_path))
             file_report.problems.extend(deadline_problems(
@@ -133,3 +136,107 @@ def format_text(report: CheckReport) -> str:
         lines.append(f"Chưa đạt: {errors} lỗi, {warnings} cảnh báo trong {checked} tệp đã kiểm tra. "
                      "Sửa các lỗi trên rồi gửi lại.")
     return "\n".join(lines)
+
+
+# --- pull requests: only what a change touches ---------------------------------------
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(cwd), "-c", "core.quotepath=off", *args],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
+    """Items a change since ``ref`` touches, and whether registries changed.
+
+    The change is everything since the merge base of ``ref`` and HEAD, committed
+    or not, plus untracked files. An item counts when any file in its folder was
+    added, modified or deleted, so a deleted photo that the item still references
+    is caught. When a registry (``data/``) changed, every item may be affected.
+    """
+    root = Path(content_root).resolve()
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+        base = _git(top, "merge-base", ref, "HEAD").strip()
+        changed = _git(top, "diff", "--name-only", base, "--").splitlines()
+        changed += _git(top, "ls-files", "--others", "--exclude-standard").splitlines()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        raise UsageError(f"Không so sánh được với '{ref}' bằng git: {detail.strip()}") from exc
+    items: list[Path] = []
+    registries_changed = False
+    for name in changed:
+        path = (top / name).resolve()
+        if path.parts[: len(top.parts) + 1] == (*top.parts, "data"):
+            registries_changed = True
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            continue
+        if len(relative.parts) >= 5 and relative.parts[0] in ("tin", "bai"):
+            index = root.joinpath(*relative.parts[:4], ITEM_FILE)
+            if index.is_file():
+                items.append(index)
+    return list(dict.fromkeys(items)), registries_changed
+
+
+def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckReport:
+    """``invoke check --changed-from REF``: the changed items (and their photos);
+    every item's metadata when the registries changed."""
+    items, registries_changed = changed_targets(content_root, ref)
+    report = check_items(items, [], options)
+    if registries_changed:
+        others = [p.resolve() for p in find_items(content_root) if p.resolve() not in items]
+        text_only = CheckOptions(**{**options.__dict__, "check_photos": False})
+        report.files.extend(check_items(others, [], text_only).files)
+    return report
+
+
+def format_github(report: CheckReport) -> str:
+    """GitHub/Gitea/Forgejo workflow commands, so problems show on the diff."""
+
+    def escape_data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def escape_property(text: str) -> str:
+        return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+    lines = []
+    for file in report.files:
+        for problem in file.problems:
+            command = "error" if problem.severity == P.ERROR else "warning"
+            properties = f"file={escape_property(file.path)}"
+            if problem.line:
+                properties += f",line={problem.line}"
+            properties += f",title={escape_property(problem.code)}"
+            text = problem.message + (f" Cách sửa: {problem.hint}" if problem.hint else "")
+            lines.append(f"::{command} {properties}::{escape_data(text)}")
+    return "\n".join(lines)
+
+
+def format_markdown(report: CheckReport) -> str:
+    """A summary fit for a pull-request comment or the job summary."""
+    errors = sum(1 for f in report.files for p in f.problems if p.severity == P.ERROR)
+    warnings = sum(1 for f in report.files for p in f.problems if p.severity == P.WARNING)
+    if report.ok:
+        head = f"## ✅ Kiểm tra tin, bài: đạt ({len(report.files)} tệp"
+        head += f", {warnings} cảnh báo)" if warnings else ")"
+    else:
+        head = f"## ❌ Kiểm tra tin, bài: {errors} lỗi, {warnings} cảnh báo"
+    lines = [head, ""]
+    for file in report.files:
+        if not file.problems:
+            continue
+        lines.append(f"### `{file.path}`")
+        for problem in file.problems:
+            label = "**Lỗi**" if problem.severity == P.ERROR else "Cảnh báo"
+            where = f" (dòng {problem.line})" if problem.line else ""
+            lines.append(f"- {label} `{problem.code}`{where}: {problem.message}")
+            if problem.hint:
+                lines.append(f"  - Cách sửa: {problem.hint}")
+        lines.append("")
+    if not report.ok:
+        lines.append("Sửa các lỗi trên, commit và push lại; kiểm tra sẽ chạy lại tự động.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+FORMATTERS = {"text": format_text, "github": format_github, "markdown": format_markdown}
