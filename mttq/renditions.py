@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .filecache import StatMemo
+
 DEFAULT_WIDTHS = (480, 800, 1200, 1600)
 FORMATS = {"jpeg": ".jpg", "webp": ".webp"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
@@ -101,42 +103,12 @@ def _settings_key(widths) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-class SourceHashes:
-    """Content hashes of sources, remembered by (size, mtime) like ``make``.
-
-    Hashing every photo on every build would read gigabytes; a stat is enough
-    to know a file is unchanged.
-    """
-
-    def __init__(self, cache_dir: Path):
-        self.file = Path(cache_dir) / "source-hashes.json"
-        try:
-            self.known = json.loads(self.file.read_text())
-        except (OSError, ValueError):
-            self.known = {}
-        self.changed = False
-
-    def digest(self, path: str) -> str:
-        stat = os.stat(path)
-        stamp = [stat.st_size, stat.st_mtime_ns]
-        entry = self.known.get(path)
-        if entry and entry[:2] == stamp:
-            return entry[2]
-        sha = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(block)
-        digest = sha.hexdigest()[:24]
-        self.known[path] = [*stamp, digest]
-        self.changed = True
-        return digest
-
-    def save(self) -> None:
-        if self.changed:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.known))
-            tmp.replace(self.file)
+def content_digest(path: str) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()[:24]
 
 
 def _cached_name(digest: str, rendition: Rendition, key: str) -> str:
@@ -207,7 +179,7 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
                        workers: int | None = None) -> RenditionStats:
     """Make sure every planned rendition exists in ``output_root``."""
     cache_dir = Path(cache_dir)
-    hashes = SourceHashes(cache_dir)
+    hashes = StatMemo(cache_dir / "source-hashes.json")
     key = _settings_key(widths)
     stats = RenditionStats()
     to_encode: dict[str, list[tuple[int, int, str, str]]] = {}
@@ -218,7 +190,7 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
             continue
         seen.add(plan.source)
         stats.photos += 1
-        digest = hashes.digest(plan.source)
+        digest = hashes.get(plan.source, content_digest)
         for rendition in plan.renditions:
             stats.renditions += 1
             cached = cache_dir / "renditions" / _cached_name(digest, rendition, key)
