@@ -9,3 +9,6 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = os.environ.get("MTTQ_SITEURL", "https://mttq.soctrang.example")
 RELATIVE_URLS = False
 CACHE_PATH = "cache/pelican-publish"
+# Drafts are previewed in development builds only; nothing of them is published.
+DRAFT_SAVE_AS = ""
+DRAFT_URL = ""

@@ -25,21 +25,32 @@ class BuildResult:
     ok: bool = False
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # refused files left out (forced build)
     seconds: float = 0.0
     articles: int = 0
 
 
 class _Collector(logging.Handler):
-    def __init__(self):
+    """Pelican's warnings and errors; a refused file's are set apart when allowed."""
+
+    def __init__(self, skip_refused_files: bool):
         super().__init__(level=logging.WARNING)
+        self.skip_refused_files = skip_refused_files
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.skipped: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             message = f"{message}\n{record.exc_info[1]}"
-        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+        refused = getattr(record, "rejected_file", False) or record.msg == "Could not process %s"
+        if refused and self.skip_refused_files:
+            self.skipped.append(message)
+        elif record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        else:
+            self.warnings.append(message)
 
 
 def load_settings(settings_file: str | os.PathLike | None, overrides: dict | None = None) -> dict:
@@ -63,8 +74,13 @@ def build_site(
     output: str | os.PathLike | None = None,
     settings_file: str | os.PathLike | None = None,
     overrides: dict | None = None,
+    skip_refused_files: bool = False,
 ) -> BuildResult:
-    """Build ``content`` into ``output`` atomically; see the module docstring."""
+    """Build ``content`` into ``output`` atomically; see the module docstring.
+
+    ``skip_refused_files``: an editor's forced publish — files refused for
+    their errors are left out (and listed in ``skipped``) instead of failing.
+    """
     from pelican import Pelican
 
     overrides = dict(overrides or {})
@@ -80,7 +96,7 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
-    collector = _Collector()
+    collector = _Collector(skip_refused_files)
     root = logging.getLogger()
     root.addHandler(collector)
     started = time.perf_counter()
@@ -93,6 +109,7 @@ def build_site(
         root.removeHandler(collector)
         result.seconds = time.perf_counter() - started
     result.errors, result.warnings = collector.errors, collector.warnings
+    result.skipped = collector.skipped
     if result.errors:
         shutil.rmtree(staging, ignore_errors=True)
         return result

@@ -89,7 +89,9 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
         if index_path in clashes:
             file_report.problems.append(clashes[index_path])
         if options.check_deadline and item.meta.event_date is not None:
-            submitted = (options.submitted_at or item.meta.submitted
+            # An editor's record of when the item arrived (by e-mail, say) wins over
+            # the pull request's time; both win over git history.
+            submitted = (item.meta.submitted or options.submitted_at
                          or first_commit_time(index_path))
             file_report.problems.extend(deadline_problems(
                 item.meta.event_date, submitted,

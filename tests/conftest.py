@@ -15,10 +15,12 @@ from bs4 import BeautifulSoup  # noqa: E402
 from mttq.build import build_site  # noqa: E402
 
 
-def build(content: Path, output: Path, cache: Path, settings_file=None, **overrides):
+def build(content: Path, output: Path, cache: Path, settings_file=None,
+          skip_refused_files=False, **overrides):
     """Build like the tasks do, with caches kept inside the test's folder."""
     settings = {"MTTQ_CACHE_DIR": str(cache), "CACHE_PATH": str(cache / "pelican"), **overrides}
-    return build_site(content, output, settings_file, settings)
+    return build_site(content, output, settings_file, settings,
+                      skip_refused_files=skip_refused_files)
 
 
 def page(output: Path, relative: str) -> BeautifulSoup:

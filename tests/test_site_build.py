@@ -191,3 +191,32 @@ def test_a_crash_inside_pelican_also_keeps_the_published_site(tmp_path):
     crashed = build(content, tmp_path / "output", tmp_path / "cache", THEME=str(broken_theme))
     assert not crashed.ok and crashed.errors
     assert sorted(p.name for p in (tmp_path / "output").rglob("*")) == before
+
+
+def test_forced_build_leaves_out_refused_items_and_publishes_the_rest(tmp_path):
+    content = tmp_path / "content"
+    write_item(content, "tin-tot", seed=1)
+    write_item(content, "tin-loi", Unit="khong-ton-tai", seed=2)
+    result = build(content, tmp_path / "out", tmp_path / "cache", skip_refused_files=True)
+    assert result.ok and result.errors == []
+    assert any("tin-loi" in s for s in result.skipped)
+    assert (tmp_path / "out" / "tin-bai" / "tin-tot" / "index.html").is_file()
+    assert not (tmp_path / "out" / "tin-bai" / "tin-loi").exists()
+
+
+def test_publish_settings_make_absolute_urls_and_keep_drafts_out(tmp_path):
+    from conftest import ROOT
+
+    content = tmp_path / "content"
+    write_item(content, "tin-cong-khai", seed=1)
+    write_item(content, "tin-nhap", Status="draft", seed=2)
+    result = build(content, tmp_path / "out", tmp_path / "cache", ROOT / "publishconf.py",
+                   SITEURL="https://mttq.example.org")
+    assert result.ok, result.errors
+    soup = page(tmp_path / "out", "tin-bai/tin-cong-khai/")
+    assert soup.select_one("link[rel=canonical]")["href"] == \
+        "https://mttq.example.org/tin-bai/tin-cong-khai/"
+    assert soup.select_one("meta[property='og:image']")["content"].startswith(
+        "https://mttq.example.org/anh/tin-cong-khai/")
+    assert soup.select_one("figure img")["src"].startswith("https://mttq.example.org/anh/")
+    assert not list((tmp_path / "out").rglob("*tin-nhap*"))

@@ -13,11 +13,17 @@ log = logging.getLogger(__name__)
 
 
 def planned_photos(generators):
+    """Photos of every content Pelican will write (drafts only when drafts are written)."""
     for generator in generators:
+        settings = generator.settings
         if isinstance(generator, ArticlesGenerator):
-            contents = [*generator.articles, *generator.translations, *generator.drafts]
+            contents = [*generator.articles, *generator.translations]
+            if settings.get("DRAFT_SAVE_AS"):
+                contents += generator.drafts
         elif isinstance(generator, PagesGenerator):
-            contents = [*generator.pages, *generator.hidden_pages, *generator.draft_pages]
+            contents = [*generator.pages, *generator.hidden_pages]
+            if settings.get("DRAFT_PAGE_SAVE_AS"):
+                contents += generator.draft_pages
         else:
             continue
         for content in contents:

@@ -30,6 +30,10 @@ from .units import UnitLink
 log = logging.getLogger(__name__)
 
 
+# Marks log records of refused files, so a forced publish can go on without them.
+REJECTED = {"rejected_file": True}
+
+
 class ItemRejected(ValueError):
     """Raised to make Pelican skip a file; the message is for the contributor."""
 
@@ -66,7 +70,8 @@ class BundleReader(MarkdownReader):
         errors = [p for p in item.problems if p.severity == P.ERROR]
         if errors:
             # Pelican drops an exception's text unless DEBUG; say it ourselves.
-            log.error("%s: tin, bài có lỗi, chưa được đăng:\n%s", path, describe(errors))
+            log.error("%s: tin, bài có lỗi, chưa được đăng:\n%s", path, describe(errors),
+                      extra=REJECTED)
             raise ItemRejected(describe(errors))
         for problem in item.problems:
             log.warning("%s: [%s] %s %s", path, problem.code, problem.message, problem.hint)
@@ -101,7 +106,7 @@ class BundleReader(MarkdownReader):
                 reason = ("Tin, bài chưa có ngày đăng (Date) và chưa có trong lịch sử git.\n"
                           "      → Ghi 'Date: YYYY-MM-DD HH:MM', hoặc hợp nhất (merge) vào "
                           "nhánh chính để ngày đăng là lúc hợp nhất.")
-                log.error("%s: %s", path, reason)
+                log.error("%s: %s", path, reason, extra=REJECTED)
                 raise ItemRejected(reason)
             metadata["date"] = added
         return sanitize_html(item.html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
@@ -110,12 +115,13 @@ class BundleReader(MarkdownReader):
         try:
             text = decode_text(path.read_bytes())
         except TextDecodeError as exc:
-            log.error("%s: %s\n      → %s", path, exc, exc.hint)
+            log.error("%s: %s\n      → %s", path, exc, exc.hint, extra=REJECTED)
             raise ItemRejected(str(exc)) from exc
         parsed = parse_header(text)
         title = parsed.fields.get("title")
         if title is None or not title.value:
-            log.error("%s: trang thiếu tiêu đề.\n      → Thêm dòng 'Title: …' ở đầu tệp.", path)
+            log.error("%s: trang thiếu tiêu đề.\n      → Thêm dòng 'Title: …' ở đầu tệp.", path,
+                      extra=REJECTED)
             raise ItemRejected("Trang thiếu tiêu đề.")
         slug_field = parsed.fields.get("slug")
         slug = slug_field.value if slug_field else slugify(title.value)
@@ -124,7 +130,7 @@ class BundleReader(MarkdownReader):
         broken = [r for r in refs if r.problem]
         if broken:
             reason = "ảnh không dùng được: " + ", ".join(f"{r.src} ({r.problem})" for r in broken)
-            log.error("%s: %s", path, reason)
+            log.error("%s: %s", path, reason, extra=REJECTED)
             raise ItemRejected(reason)
         metadata = {"title": title.value, "slug": slug, "photos": figures.photos}
         for key in ("template", "status", "save_as", "url"):
