@@ -31,6 +31,22 @@ DEFAULTS = {
     "MTTQ_UNIT_SAVE_AS": "don-vi/{slug}/index.html",
     "MTTQ_UNITS_URL": "don-vi/",
     "MTTQ_UNITS_SAVE_AS": "don-vi/index.html",
+    # Feeds for partners (RSS 2.0 + Atom, written by the plugin with feedgen; see
+    # docs/feeds.md): newest items per feed (whole site, each topic, each unit).
+    "MTTQ_FEED_ITEMS": 50,
+    # Folder of the feed files: feeds/all.rss.xml, feeds/chu-de/<key>.atom.xml, …
+    "MTTQ_FEED_DIR": "feeds",
+    # Cover rendition sent as enclosure/media:content, and the thumbnail (px).
+    "MTTQ_FEED_IMAGE_WIDTH": 1200,
+    "MTTQ_FEED_THUMBNAIL_WIDTH": 480,
+    # Entry ids are tag:<authority>,<date>:tin-bai/<slug>. None = the host of
+    # SITEURL; pin the domain here before the site ever moves, and never change
+    # either value afterwards (partners would see every item as new).
+    "MTTQ_FEED_ID_AUTHORITY": None,
+    "MTTQ_FEED_ID_DATE": "2025",
+    # The page that lists every feed for partners.
+    "MTTQ_RSS_PAGE_URL": "rss/",
+    "MTTQ_RSS_PAGE_SAVE_AS": "rss/index.html",
 }
 
 

@@ -7,6 +7,7 @@
 """
 from pelican import signals
 
+from .feeds import get_generators as feed_generators
 from .links import link_items
 from .photos import place_renditions
 from .reader import add_reader
@@ -31,4 +32,5 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.article_generator_finalized.connect(link_items)
     signals.get_generators.connect(get_generators)
+    signals.get_generators.connect(feed_generators)
     signals.all_generators_finalized.connect(place_renditions)
