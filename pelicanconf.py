@@ -22,6 +22,9 @@ SITE_CONTACT = {
     "email": "bbt@mttq.soctrang.example",
 }
 SITELOGO = "theme/img/logo.svg"
+# Authority of the feeds' permanent entry ids (tag:<authority>,2025:tin-bai/<slug>):
+# pinned, so that moving the site to another domain never changes an id.
+MTTQ_FEED_ID_AUTHORITY = "mttq.soctrang.example"
 SITEURL = ""
 RELATIVE_URLS = False
 AUTHOR = SITE_PUBLISHER
