@@ -289,4 +289,62 @@ def _accept_paths_as_positionals(task_name: str = "check") -> None:
     words[start:index] = rewritten
 
 
+@task(help={"month": "tháng YYYY-MM (mặc định: tháng này)",
+            "year": "cả năm YYYY (các tháng đã bắt đầu)",
+            "format": "table (bảng), csv hoặc json",
+            "content": "thư mục nội dung (mặc định: content)",
+            "units": "tệp danh sách đơn vị (mặc định: MTTQ_UNITS_FILE của pelicanconf.py)",
+            "output": "ghi vào tệp thay vì màn hình (CSV có BOM để Excel đọc đúng tiếng Việt)"})
+def quota(c, month=None, year=None, format="table", content=str(paths.DEFAULT_CONTENT_DIR),
+          units=None, output=None):
+    """Chỉ tiêu tin, bài hằng tháng (2 tin, 1 bài) của các đơn vị; tin, bài trễ hạn ghi riêng."""
+    from mttq.build import load_settings
+    from mttq.item import Registries
+    from mttq.quota import (
+        QuotaConfigError, format_csv, format_table, month_report, parse_month, read_published,
+        today_from_setting, year_report,
+    )
+    from mttq.registry import RegistryError, load_topics, load_units
+    from mttq.settings import with_defaults
+
+    try:
+        if format not in ("table", "csv", "json"):
+            raise ValueError("--format phải là table, csv hoặc json.")
+        if month and year:
+            raise ValueError("Chỉ ghi một trong hai: --month YYYY-MM hoặc --year YYYY.")
+        if not Path(content).is_dir():
+            raise ValueError(f"Không có thư mục nội dung '{content}'.")
+        settings = with_defaults(load_settings(DEV_SETTINGS, {"PATH": str(Path(content).resolve())}))
+        today = today_from_setting(settings["MTTQ_TODAY"])
+        registries = Registries(
+            topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
+            units=load_units(Path(units or settings["MTTQ_UNITS_FILE"])),
+        )
+        items = read_published(Path(content), registries)
+        if year:
+            if not str(year).isdigit() or len(str(year)) != 4:
+                raise ValueError(f"Năm '{year}' không hợp lệ: ghi theo dạng YYYY, ví dụ 2025.")
+            report = year_report(items, registries.units, settings["MTTQ_QUOTA"], int(year),
+                                 today=today)
+        else:
+            y, m = parse_month(month) if month else (today.year, today.month)
+            report = month_report(items, registries.units, settings["MTTQ_QUOTA"], y, m,
+                                  today=today)
+    except (ValueError, RegistryError, QuotaConfigError) as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+    if format == "json":
+        text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        text = format_csv(report)
+    else:
+        text = format_table(report)
+    if output:
+        encoding = "utf-8-sig" if format == "csv" else "utf-8"
+        Path(output).write_text(text, encoding=encoding, newline="")
+        print(f"Đã ghi {output}.")
+    else:
+        sys.stdout.write(text)
+
+
 _accept_paths_as_positionals()

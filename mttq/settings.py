@@ -26,6 +26,19 @@ DEFAULTS = {
     "MTTQ_RELATED_COUNT": 4,
     # Items per topic block on the home page.
     "MTTQ_HOME_TOPIC_ITEMS": 4,
+    # Monthly quota per unit kind, for units with `quota: true` (seed 002, II.1).
+    "MTTQ_QUOTA": {"district": {"tin": 2, "bai": 1}},
+    # "Today" of the build (YYYY-MM-DD) for the anniversary banner and the
+    # editors' current month; None = the local date when the site is built.
+    "MTTQ_TODAY": None,
+    # The anniversary banner shows this many days before the day (and on it).
+    "MTTQ_ANNIVERSARY_LEAD_DAYS": 7,
+    "MTTQ_ANNIVERSARIES_FILE": str(DATA_DIR / "anniversaries.yaml"),
+    # Monthly column plans: one <year>.yaml per year (seed 002, II.2).
+    "MTTQ_COLUMNS_DIR": str(DATA_DIR / "columns"),
+    # Output folders: editors' reports (noindex, not in the menu) and column plans.
+    "MTTQ_EDITORS_PATH": "bien-tap",
+    "MTTQ_COLUMNS_PATH": "chuyen-muc",
     # URL patterns of unit pages (Pelican has no such taxonomy of its own).
     "MTTQ_UNIT_URL": "don-vi/{slug}/",
     "MTTQ_UNIT_SAVE_AS": "don-vi/{slug}/index.html",

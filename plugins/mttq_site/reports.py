@@ -1,0 +1,262 @@
+"""Editors' reports (bien-tap/), the monthly column plan (chuyen-muc/) and the
+anniversary banner of the home page.
+
+A thin adapter over :mod:`mttq.quota`, :mod:`mttq.charts`, :mod:`mttq.columns`
+and :mod:`mttq.anniversaries`: Pelican's published articles (drafts and
+future-dated items are already left out by Pelican) become plain
+:class:`mttq.quota.QuotaItem` records, counted by the same functions as
+``invoke quota``.
+
+- ``bien-tap/``: this month's quota table and chart, the year so far, the late
+  and waived items, and the warnings logged while the site was built;
+  ``bien-tap/<yyyy>/`` and ``bien-tap/<yyyy>/<mm>/`` for every year and begun
+  month. Not in the menu, ``noindex``, excluded from the sitemap
+  (``SITEMAP["exclude"]``). A static site has no access control: anyone who
+  knows the address can read these pages.
+- ``chuyen-muc/`` and ``chuyen-muc/<yyyy>/``: the year's column plan with each
+  month's coordination date and the items published for it (``Column:``).
+- ``anniversary_banners`` in the context, for ``index.html``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from mttq.anniversaries import current_banners, load_anniversaries
+from mttq.charts import month_rows, quota_chart, year_rows
+from mttq.columns import load_column_plans
+from mttq.header import decode_text, parse_header
+from mttq.presentation import WEEKDAYS
+from mttq.quota import (
+    QuotaItem, first_commit_times, make_record, months_until, requirements_for, today_from_setting,
+    year_report,
+)
+from mttq.settings import registries_from_settings, with_defaults
+from mttq.workdays import column_coordination_date, parse_local_datetime
+
+log = logging.getLogger(__name__)
+
+
+def weekday_date(day: dt.date) -> str:
+    """``Thứ Sáu, 03/11/2023``."""
+    return f"{WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y}"
+
+
+# --------------------------------------------------------------------------
+# Build warnings (for the editors' page)
+# --------------------------------------------------------------------------
+
+
+class _WarningCollector(logging.Handler):
+    """Warnings logged while the site is built (photo and metadata warnings…)."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            self.messages.append(record.getMessage())
+
+
+_collector: _WarningCollector | None = None
+
+
+def _start_collecting() -> _WarningCollector:
+    global _collector
+    root = logging.getLogger()
+    if _collector is not None:  # a previous build crashed before writing its reports
+        root.removeHandler(_collector)
+    _collector = _WarningCollector()
+    root.addHandler(_collector)
+    return _collector
+
+
+def _stop_collecting(collector: _WarningCollector) -> list[str]:
+    global _collector
+    logging.getLogger().removeHandler(collector)
+    if _collector is collector:
+        _collector = None
+    return list(collector.messages)
+
+
+# --------------------------------------------------------------------------
+# Articles -> records
+# --------------------------------------------------------------------------
+
+
+def _header_submitted(source_path: str) -> dt.datetime | None:
+    """``Submitted`` of an item file (the reader does not pass it on to Pelican)."""
+    try:
+        parsed = parse_header(decode_text(Path(source_path).read_bytes()))
+        field = parsed.fields.get("submitted")
+        return parse_local_datetime(field.value) if field and field.value.strip() else None
+    except (OSError, ValueError):
+        return None
+
+
+def quota_records(articles, content_root: Path) -> list[QuotaItem]:
+    """Published Pelican articles as quota records with their deadline verdicts."""
+    commits = None
+    records = []
+    for article in articles:
+        event_date = getattr(article, "event_date", None)
+        submitted = None
+        if event_date is not None:
+            submitted = getattr(article, "submitted", None) or _header_submitted(article.source_path)
+            if submitted is None:
+                if commits is None:
+                    commits = first_commit_times(content_root)
+                submitted = commits.get(str(Path(article.source_path).resolve()))
+        records.append(make_record(
+            slug=article.slug, title=article.title, type=article.type, unit=article.unit.slug,
+            date=article.date, event_date=event_date, submitted=submitted,
+            waiver=getattr(article, "deadline_waiver", None), url=article.url,
+        ))
+    return records
+
+
+# --------------------------------------------------------------------------
+# Generators
+# --------------------------------------------------------------------------
+
+
+class EditorsReportsGenerator(Generator):
+    template_names = ("editors", "editors_year", "editors_month")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Generators are all created before any reads content: start listening now.
+        self.collector = _start_collecting()
+
+    def generate_context(self):
+        settings = with_defaults(self.settings)
+        self.today = today_from_setting(settings["MTTQ_TODAY"])
+        units = registries_from_settings(settings).units
+        quota = settings["MTTQ_QUOTA"]
+        requirements_for(units, quota)  # a wrong setting fails the build here, clearly
+        records = [r for r in quota_records(self.context.get("articles", []), Path(settings["PATH"]))
+                   if r.local_date.date() <= self.today]
+        self.records = records
+        first_year = min([r.local_date.year for r in records] + [self.today.year])
+        self.years = {year: year_report(records, units, quota, year, today=self.today)
+                      for year in range(first_year, self.today.year + 1)}
+        self.base = settings["MTTQ_EDITORS_PATH"].strip("/")
+        self.unit_names = {key: unit.name for key, unit in units.items()}
+        self.context["editors_url"] = f"{self.base}/"
+
+    def _late(self, year: int, month: int | None = None) -> list[QuotaItem]:
+        chosen = [r for r in self.records if r.missed_deadline and r.local_date.year == year
+                  and (month is None or r.local_date.month == month)]
+        return sorted(chosen, key=lambda r: (r.date, r.slug), reverse=True)
+
+    def _write(self, writer, path: str, template: str, **values):
+        writer.write_file(f"{path}index.html", self.get_template(template), self.context,
+                          self.settings["RELATIVE_URLS"], template_name=template, url=path,
+                          editors_base=f"{self.base}/", unit_names=self.unit_names,
+                          today=self.today, **values)
+
+    def generate_output(self, writer):
+        warnings = _stop_collecting(self.collector)
+        current = self.years[self.today.year]
+        for year, report in self.years.items():
+            months = {m.month: m for m in report.months}
+            for month_number in months_until(year, self.today):
+                month = months[month_number]
+                self._write(
+                    writer, f"{self.base}/{year}/{month_number:02d}/", "editors_month",
+                    report=month, year_report=report, late_items=self._late(year, month_number),
+                    chart=quota_chart(month_rows(month), f"Chỉ tiêu tin, bài {month.label.lower()}",
+                                      f"bieu-do-{month.key}"),
+                )
+            self._write(
+                writer, f"{self.base}/{year}/", "editors_year", year_report=report,
+                late_items=self._late(year),
+                chart=quota_chart(year_rows(report), f"Chỉ tiêu tin, bài năm {year} (cộng dồn)",
+                                  f"bieu-do-{year}"),
+            )
+        this_month = current.months[-1]
+        self._write(
+            writer, f"{self.base}/", "editors", report=this_month, year_report=current,
+            years=sorted(self.years, reverse=True), late_items=self._late(self.today.year),
+            chart=quota_chart(month_rows(this_month),
+                              f"Chỉ tiêu tin, bài {this_month.label.lower()}", "bieu-do-thang-nay"),
+            year_chart=quota_chart(year_rows(current), f"Chỉ tiêu tin, bài năm {current.year} "
+                                   "(cộng dồn)", "bieu-do-nam-nay"),
+            build_warnings=warnings,
+        )
+
+
+class ColumnPagesGenerator(Generator):
+    """``chuyen-muc/<yyyy>/``: the monthly column plan and its items."""
+
+    def generate_context(self):
+        settings = with_defaults(self.settings)
+        self.today = today_from_setting(settings["MTTQ_TODAY"])
+        units = registries_from_settings(settings).units
+        self.plans = load_column_plans(Path(settings["MTTQ_COLUMNS_DIR"]), units)
+        articles = self.context.get("articles", [])
+        by_column: dict[str, list] = {}
+        for article in articles:
+            column = getattr(article, "column", None)
+            if column:
+                by_column.setdefault(column, []).append(article)
+        for items in by_column.values():
+            items.sort(key=lambda a: (a.date, a.slug))
+        with_items = {a.unit.slug for a in articles}
+        self.base = settings["MTTQ_COLUMNS_PATH"].strip("/")
+        years = sorted(set(self.plans) | {int(key[:4]) for key in by_column})
+        self.years = []
+        for year in years:
+            plan = self.plans.get(year)
+            rows = []
+            for month in range(1, 13):
+                planned = plan.month(month) if plan else None
+                day = column_coordination_date(year, month)
+                rows.append({
+                    "key": f"{year:04d}-{month:02d}",
+                    "month": month,
+                    "plan": planned,
+                    "units": [(u, u.key in with_items) for u in planned.units] if planned else [],
+                    "coordination_date": day,
+                    "coordination_text": weekday_date(day),
+                    "articles": by_column.get(f"{year:04d}-{month:02d}", []),
+                })
+            self.years.append((year, plan, rows))
+        self.context["columns_url"] = f"{self.base}/"
+
+    def generate_output(self, writer):
+        current = None
+        for year, plan, rows in self.years:
+            if year == self.today.year:
+                current = rows[self.today.month - 1]
+            writer.write_file(
+                f"{self.base}/{year}/index.html", self.get_template("column_plan"), self.context,
+                self.settings["RELATIVE_URLS"], template_name="column_plan",
+                url=f"{self.base}/{year}/", year=year, plan=plan, rows=rows,
+            )
+        writer.write_file(
+            f"{self.base}/index.html", self.get_template("column_plans"), self.context,
+            self.settings["RELATIVE_URLS"], template_name="column_plans", url=f"{self.base}/",
+            years=[(year, plan) for year, plan, _ in self.years], current=current,
+            today=self.today,
+        )
+
+
+class AnniversaryBannerGenerator(Generator):
+    """Puts ``anniversary_banners`` in the context (decided at build time)."""
+
+    def generate_context(self):
+        settings = with_defaults(self.settings)
+        today = today_from_setting(settings["MTTQ_TODAY"])
+        data = load_anniversaries(Path(settings["MTTQ_ANNIVERSARIES_FILE"]))
+        self.context["anniversary_banners"] = current_banners(
+            data.anniversaries, today, int(settings["MTTQ_ANNIVERSARY_LEAD_DAYS"]))
+
+
+def get_generators(pelican):
+    return [AnniversaryBannerGenerator, ColumnPagesGenerator, EditorsReportsGenerator]
+
