@@ -23,6 +23,8 @@ PUBLISH_SETTINGS = ROOT / "publishconf.py"
 
 
 def _print_build(result) -> None:
+    for skipped in result.skipped:
+        print(f"BỎ QUA (không đăng): {skipped}", file=sys.stderr)
     for warning in result.warnings:
         print(f"CẢNH BÁO: {warning}", file=sys.stderr)
     for error in result.errors:
@@ -34,10 +36,10 @@ def _print_build(result) -> None:
               "được giữ nguyên.", file=sys.stderr)
 
 
-def _build(content, output, settings_file):
+def _build(content, output, settings_file, skip_refused_files=False):
     from mttq.build import build_site
 
-    result = build_site(content, output, settings_file)
+    result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
     _print_build(result)
     if not result.ok:
         raise Exit(code=1)
@@ -52,7 +54,7 @@ def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục kết quả",
-            "force": "đăng cả khi kiểm tra còn lỗi (không khuyến khích)"})
+            "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra, phần còn lại được đăng"})
 def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
             force=False):
     """Kiểm tra rồi dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công."""
@@ -65,7 +67,7 @@ def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_
             print("Không đăng vì còn lỗi. Sửa lỗi, hoặc dùng --force nếu Ban Biên tập đồng ý.",
                   file=sys.stderr)
             raise Exit(code=1)
-    _build(content, output, PUBLISH_SETTINGS)
+    _build(content, output, PUBLISH_SETTINGS, skip_refused_files=force)
 
 
 @task(help={"output": "thư mục kết quả", "cache": "xóa cả bộ nhớ đệm ảnh và nội dung"})
