@@ -44,6 +44,9 @@ DEFAULTS = {
     "MTTQ_UNIT_SAVE_AS": "don-vi/{slug}/index.html",
     "MTTQ_UNITS_URL": "don-vi/",
     "MTTQ_UNITS_SAVE_AS": "don-vi/index.html",
+    # The search page; its index goes into <MTTQ_SEARCH_URL><content hash>/ (docs/search.md).
+    "MTTQ_SEARCH_URL": "tim-kiem/",
+    "MTTQ_SEARCH_SAVE_AS": "tim-kiem/index.html",
     # Feeds for partners (RSS 2.0 + Atom, written by the plugin with feedgen; see
     # docs/feeds.md): newest items per feed (whole site, each topic, each unit).
     "MTTQ_FEED_ITEMS": 50,

@@ -11,6 +11,7 @@ from .feeds import get_generators as feed_generators
 from .links import link_items
 from .photos import place_renditions
 from .reader import add_reader
+from .search import get_generators as search_generators
 from .reports import get_generators as report_generators
 from .units import UnitPagesGenerator
 
@@ -33,6 +34,7 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.article_generator_finalized.connect(link_items)
     signals.get_generators.connect(get_generators)
+    signals.get_generators.connect(search_generators)
     signals.get_generators.connect(feed_generators)
     signals.get_generators.connect(report_generators)
     signals.all_generators_finalized.connect(place_renditions)

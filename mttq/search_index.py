@@ -1,0 +1,281 @@
+"""The site's search index: built at build time, queried by a small script.
+
+Readers search in Vietnamese, often without diacritics: "mat tran" must find
+"Mặt trận" and "doan" must find "Đoàn". So every word is indexed by its
+*folded* form (marks stripped, ``đ`` -> ``d``, lower case), and the exact
+forms seen for it are kept beside it, so that a query typed with diacritics
+still ranks the exact word first ("đoàn" before "đoạn").
+
+Vietnamese words are mostly two or three syllables written apart ("Mặt trận",
+"đại đoàn kết"), so syllables are the terms and adjacent syllable pairs are
+indexed too: a query "mat tran" scores the phrase above pages that merely
+contain "mặt" and "trận" somewhere.
+
+Files (all JSON, written under one folder named by the index's content hash,
+so a host may cache them for ever; the search page names the folder):
+
+- ``meta.json``: ``{"v": 1, "n": docs, "avg": 0, "chunks": [[first_key, file], …]}``
+- ``t/<k>.json``: a chunk of the sorted term dictionary: ``{term: entry}`` where
+  a syllable's entry is ``[[variants…], d, w, m, d, w, m, …]`` (doc id delta,
+  weight, bit mask of the variants in that doc) and a pair's entry
+  (``"mat tran"``) is ``[0, d, w, d, w, …]``. Weights are BM25 term parts
+  (field-boosted, length-normalised) times 10, rounded; the script multiplies
+  them by the term's idf.
+- ``f/<id>.json``: what a result shows: url, title, summary, date, kind, topic,
+  unit and the plain text for the snippet (loaded only for shown results).
+
+Everything here is plain Python; ``plugins/mttq_site/search.py`` hands it the
+site's items and writes the files. ``theme/static/js/search.js`` is the reader.
+"""
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from itertools import chain
+from dataclasses import dataclass, field
+
+FORMAT_VERSION = 1
+# Field boosts: a word of the title counts as six of the body, and so on.
+FIELD_WEIGHTS = {"title": 6.0, "tags": 4.0, "summary": 3.0, "meta": 1.5, "body": 1.0}
+BM25_K1 = 1.2
+BM25_B = 0.75
+WEIGHT_SCALE = 10  # stored weights are ints: round(bm25 part * scale)
+CHUNK_BYTES = 40_000  # target size of one term chunk (uncompressed)
+SNIPPET_CHARS = 6_000  # body text kept for snippets (the index uses all of it)
+
+_WORD = re.compile(r"[^\W_]+")
+_FAST_WORD = re.compile(r"\w+")  # the same, on text whose "_" became spaces
+# Pairs are formed within a phrase only: punctuation ends it.
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»…/|\n\r\t–—-]+")
+
+
+def fold(text: str) -> str:
+    """Search key of ``text``: NFD, combining marks dropped, đ -> d, lower case.
+
+    The script does exactly the same (``normalize("NFD")``, strip U+0300–036F,
+    đ -> d, ``toLowerCase``), so both sides always agree.
+    """
+    stripped = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def exact(word: str) -> str:
+    return unicodedata.normalize("NFC", word).lower()
+
+
+_MARKS = re.compile("[\u0300-\u036f]")
+_fold_cache: dict[str, str] = {}
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """``[(folded, exact), …]`` of the words of ``text`` in order."""
+    result = []
+    for match in _WORD.finditer(unicodedata.normalize("NFC", text)):
+        word = match.group().lower()
+        folded = _fold_cache.get(word)
+        if folded is None:
+            folded = _fold_cache[word] = fold(word)
+            if len(_fold_cache) > 200_000:
+                _fold_cache.clear()
+        result.append((folded, word))
+    return result
+
+
+def phrases(text: str) -> list[list[tuple[str, str]]]:
+    return [w for part in _PHRASE_BREAK.split(text) if (w := words(part))]
+
+
+def _phrase_words(text: str) -> list[list[str]]:
+    """Exact (NFC, lower-case) words of ``text``, phrase by phrase."""
+    text = unicodedata.normalize("NFC", text).lower().replace("_", " ")
+    return [w for part in _PHRASE_BREAK.split(text) if (w := _FAST_WORD.findall(part))]
+
+
+def _folded(word: str) -> str:
+    folded = _fold_cache.get(word)
+    if folded is None:
+        if len(_fold_cache) > 200_000:
+            _fold_cache.clear()
+        folded = _fold_cache[word] = fold(word)
+    return folded
+
+
+class _TextOf:
+    """Plain text of sanitised item HTML (block elements end a phrase)."""
+
+    _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>")
+    _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "br",
+              "tr", "td", "th", "blockquote", "ul", "ol", "figure", "table", "pre"}
+
+    @classmethod
+    def convert(cls, markup: str) -> str:
+        markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+        text = cls._TAG.sub(lambda m: "\n" if m.group(2).lower() in cls._BLOCK else "", markup)
+        text = html_lib.unescape(text)
+        text = re.sub(r"[ \t\u00a0]+", " ", text)
+        return re.sub(r"\s*\n\s*", "\n", text).strip()
+
+
+def html_text(markup: str) -> str:
+    return _TextOf.convert(markup or "")
+
+
+@dataclass
+class SearchDoc:
+    """One searchable page: an item (tin, bài) or a site page."""
+
+    url: str  # as the page links it ("/tin-bai/slug/" or absolute)
+    title: str
+    summary: str = ""
+    body: str = ""  # plain text
+    tags: tuple[str, ...] = ()
+    meta: str = ""  # topic and unit names: found, but weakly
+    date: str = ""  # dd/mm/yyyy as shown
+    kind: str = ""  # "Tin", "Bài", "Trang"
+    section: str = ""  # topic name
+    unit: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def fields(self) -> dict[str, str]:
+        return {"title": self.title, "tags": "\n".join(self.tags), "summary": self.summary,
+                "meta": self.meta, "body": self.body}
+
+    def fragment(self) -> dict:
+        data = {"u": self.url, "t": self.title, "s": self.summary, "d": self.date,
+                "k": self.kind, "c": self.section, "n": self.unit,
+                "x": self.body[:SNIPPET_CHARS]}
+        data.update(self.extra)
+        return {k: v for k, v in data.items() if v}
+
+
+@dataclass
+class SearchIndex:
+    files: dict[str, bytes]  # relative path -> bytes
+    version: str  # content hash: the folder name
+    docs: int
+    terms: int
+
+    def total_bytes(self, prefix: str = "") -> int:
+        return sum(len(b) for p, b in self.files.items() if p.startswith(prefix))
+
+
+def _dump(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def build_index(docs: list[SearchDoc], pairs: bool = True,
+                chunk_bytes: int = CHUNK_BYTES) -> SearchIndex:
+    """The index files of ``docs`` (doc ids are their positions in ``docs``)."""
+    # Pass 1: words of every field; how many docs use each exact form.
+    tokenised: list[list[tuple[float, list[list[str]]]]] = []
+    lengths: list[int] = []
+    form_docs: Counter = Counter()
+    for doc in docs:
+        fields, length, vocabulary = [], 0, set()
+        for name, text in doc.fields().items():
+            if not text:
+                continue
+            found = _phrase_words(text)
+            fields.append((FIELD_WEIGHTS[name], found))
+            for phrase in found:
+                vocabulary.update(phrase)
+            if name == "body":
+                length += sum(map(len, found))
+        tokenised.append(fields)
+        lengths.append(max(length, 1))
+        form_docs.update(vocabulary)
+    folded_of = {word: fold(word) for word in form_docs}
+    # Variants of a folded syllable, commonest first: bit i = variants[i].
+    variants: dict[str, list[str]] = {}
+    for word, _ in sorted(form_docs.items(), key=lambda kv: (-kv[1], kv[0])):
+        variants.setdefault(folded_of[word], []).append(word)
+    bit_of = {w: (1 << i if i < 30 else 0) for forms in variants.values()
+              for i, w in enumerate(forms)}
+    average = sum(lengths) / len(lengths) if lengths else 1.0
+    k1, b, scale = BM25_K1, BM25_B, WEIGHT_SCALE
+
+    # Pass 2: postings, doc by doc (ids ascend, so deltas come for free).
+    postings: dict[str, list] = {}
+    last: dict[str, int] = {}
+    for doc_id, fields in enumerate(tokenised):
+        doc_norm = k1 * (1 - b + b * lengths[doc_id] / average)
+        syllables: dict[str, float] = {}
+        masks: dict[str, int] = {}
+        joined: dict[str, float] = {}
+        for boost, found in fields:
+            counts = Counter(chain.from_iterable(found))
+            for word, count in counts.items():
+                folded = folded_of[word]
+                syllables[folded] = syllables.get(folded, 0.0) + boost * count
+                masks[folded] = masks.get(folded, 0) | bit_of[word]
+            if pairs:
+                pair_counts = Counter(pair for phrase in found for pair in zip(phrase, phrase[1:]))
+                for (first, second), count in pair_counts.items():
+                    key = f"{folded_of[first]} {folded_of[second]}"
+                    joined[key] = joined.get(key, 0.0) + boost * count
+        for term, tf in syllables.items():
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = [variants[term]]
+            entry += (doc_id - last.get(term, 0),
+                      max(1, round(tf * (k1 + 1) / (tf + doc_norm) * scale)), masks[term])
+            last[term] = doc_id
+        for term, tf in joined.items():
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = [0]
+            entry += (doc_id - last.get(term, 0),
+                      max(1, round(tf * (k1 + 1) / (tf + doc_norm) * scale)))
+            last[term] = doc_id
+
+    files: dict[str, bytes] = {}
+    chunks: list[list[str]] = []
+    current: dict[str, list] = {}
+    size = 0
+    for term in sorted(postings):
+        entry = postings[term]
+        # A cheap estimate of the entry's JSON size (ints of 1-3 digits).
+        encoded = len(term.encode()) + 4 + 3 * len(entry) + (
+            sum(len(v) + 3 for v in entry[0]) * 2 if entry[0] else 0)
+        if current and size + encoded > chunk_bytes:
+            chunks.append(_close_chunk(current, files, len(chunks)))
+            current, size = {}, 0
+        current[term] = entry
+        size += encoded
+    if current:
+        chunks.append(_close_chunk(current, files, len(chunks)))
+    for doc_id, doc in enumerate(docs):
+        files[f"f/{doc_id}.json"] = _dump(doc.fragment())
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path])
+    meta = {"v": FORMAT_VERSION, "n": len(docs), "chunks": chunks}
+    files["meta.json"] = _dump(meta)
+    digest.update(files["meta.json"])
+    return SearchIndex(files, digest.hexdigest()[:12], len(docs), len(postings))
+
+
+def _close_chunk(terms: dict[str, list], files: dict[str, bytes], number: int) -> list[str]:
+    name = f"t/{number}.json"
+    files[name] = _dump(terms)
+    return [next(iter(terms)), str(number)]
+
+
+def idf(documents: int, frequency: int) -> float:
+    """BM25 idf, as the script computes it."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+def write_index(index: SearchIndex, folder) -> None:
+    from pathlib import Path
+
+    folder = Path(folder)
+    for relative, data in index.files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
