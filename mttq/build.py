@@ -94,6 +94,10 @@ def build_site(
         result.errors.append(f"Không có thư mục nội dung '{settings['PATH']}'.")
         return result
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    # mkdtemp makes a private (0700) folder; a web server must be able to read the site.
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     collector = _Collector(skip_refused_files)

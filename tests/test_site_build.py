@@ -220,3 +220,11 @@ def test_publish_settings_make_absolute_urls_and_keep_drafts_out(tmp_path):
         "https://mttq.example.org/anh/tin-cong-khai/")
     assert soup.select_one("figure img")["src"].startswith("https://mttq.example.org/anh/")
     assert not list((tmp_path / "out").rglob("*tin-nhap*"))
+
+
+def test_published_folder_is_readable_by_a_web_server(fixture_site):
+    import stat
+
+    base, _, _ = fixture_site
+    mode = (base / "output").stat().st_mode
+    assert mode & stat.S_IROTH and mode & stat.S_IXOTH
