@@ -1,0 +1,1009 @@
+"""Photo quality check: "Ảnh chụp phải rõ nét, đủ độ sáng và cân đối hài hòa."
+
+Seed ``002`` (section II.1) asks that contributed photos be sharp, bright
+enough and balanced. This module turns that sentence into measurable checks
+on one file and returns a :class:`~mttq.problems.FileReport` with stable
+problem codes, a Vietnamese message and hint for the contributor, and the
+numbers behind every verdict (``metrics``).
+
+Design, in the order the work is done (see ``docs/photo-thresholds.md``):
+
+1. *Sniff and header.* The format is recognised from the file's content, not
+   its extension. Only JPEG, PNG and WebP are accepted (what every browser
+   and Zalo/Facebook show); HEIC/AVIF get a hint to export as JPEG. Width,
+   height and byte size are read from the header, so an oversized file or a
+   decompression bomb is refused before a single pixel is decoded.
+2. *Reduced decode.* The verdict needs a view of about 1000 px (the size a
+   photo is seen at on a news page), not 12 MP: JPEGs are decoded with DCT
+   scaling (``Image.draft``) straight to luminance, other formats are decoded
+   and reduced. EXIF orientation is applied.
+3. *Measures on the analysis view* (long side ``analysis_size``, or the
+   native size when smaller), so every number is independent of the camera's
+   resolution:
+
+   * sharpness: width of the strong edges (Marziliano-style edge width,
+     measured as the equivalent ramp width ``contrast / peak slope`` along
+     the gradient), per gradient direction, after a light denoise scaled to
+     the measured noise; the photo is blurry when, in its worst direction,
+     even the sharper quarter of its edges is wide (catches camera shake);
+   * exposure: mean luminance, highlight level (99th percentile) and the
+     fractions crushed to black / clipped to white;
+   * contrast: the tonal range between the 1st and 99th percentiles;
+   * tilt: dominant near-level line angle from an orientation histogram of
+     edge pixels, reported only when the lines are numerous and agree.
+
+Only Pillow and NumPy are used (the site's runtime requirements).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from .problems import FileReport, Problem, error, warning
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "DUPLICATE_MAX_DISTANCE",
+    "PhotoLimits",
+    "assess_photo",
+    "assess_photos",
+    "duplicate_problem",
+    "hamming",
+    "perceptual_hash",
+]
+
+#: Formats accepted on the site, as Pillow names them (decided by content).
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+
+#: Two photos whose 64-bit perceptual hashes differ in at most this many bits
+#: are treated as the same picture (re-saved, resized, lightly edited).
+DUPLICATE_MAX_DISTANCE = 10
+
+#: Codes this module can emit (``photo.duplicate`` is wired across items).
+CODES = (
+    "photo.unreadable",
+    "photo.too_large",
+    "photo.too_small",
+    "photo.blurry",
+    "photo.too_dark",
+    "photo.too_bright",
+    "photo.low_contrast",
+    "photo.tilted",
+    "photo.bad_aspect",
+    "photo.duplicate",
+)
+
+_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PhotoLimits:
+    """Every threshold of the photo check; reasons in docs/photo-thresholds.md.
+
+    Luminance values are gamma-encoded luma (Rec. 601) scaled to 0..1, the
+    scale a viewer perceives; lengths are pixels of the *analysis view* unless
+    the name says otherwise.
+    """
+
+    #: Largest accepted file (bytes). A 12-MP phone JPEG is 3–6 MB, 50 MP ~15 MB.
+    max_bytes: int = 20 * _MIB
+    #: Largest accepted pixel count, read from the header (50-MP sensors fit).
+    max_pixels: int = 64_000_000
+    #: Below this long side (px) the photo cannot fill a news column: error.
+    min_long_side: int = 800
+    #: Below this long side (px) sharing previews (1200x630) are soft: warning.
+    recommended_long_side: int = 1200
+    #: Longest accepted side ratio (3:1); strips do not fit page or previews.
+    max_aspect: float = 3.0
+    #: Long side (px) of the view every measure is taken on.
+    analysis_size: int = 1000
+    #: Blurry when the edge width (px at analysis size) exceeds this: the width
+    #: a sharp photo gets under a Gaussian blur of sigma 1.75 px at 1000 px.
+    max_edge_width: float = 4.5
+    #: Fewer strong edges than this: sharpness is not judged (flat picture).
+    min_edges: int = 150
+    #: Too dark when the highlights (99th percentile) stay below this ...
+    dark_highlight: float = 0.50
+    #: ... and the mean luminance is below this.
+    dark_mean: float = 0.30
+    #: Too dark, whatever the highlights, when this fraction is crushed black.
+    max_black_fraction: float = 0.50
+    #: Luminance at or below which a pixel counts as crushed to black.
+    black_level: float = 6 / 255
+    #: Too bright when the mean luminance is above this (about +1.5 EV) ...
+    bright_mean: float = 0.62
+    #: ... and at least this fraction is clipped to white.
+    bright_white_fraction: float = 0.08
+    #: Too bright, whatever the mean, when this fraction is clipped to white.
+    max_white_fraction: float = 0.25
+    #: Luminance at or above which a pixel counts as clipped to white.
+    white_level: float = 250 / 255
+    #: Low contrast when the 1st–99th percentile range is below this ...
+    min_tonal_range: float = 0.35
+    #: ... and the Michelson contrast (p99-p01)/(p99+p01) too (not just dark).
+    min_michelson: float = 0.6
+    #: Tilted when the dominant level line is off by at least this (degrees).
+    max_tilt_degrees: float = 2.0
+    #: Largest tilt looked for (degrees); steeper lines are not "level" lines.
+    tilt_search_degrees: float = 15.0
+    #: Long straight lines (total length, in long sides) needed to judge tilt.
+    tilt_min_support: float = 0.25
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> "PhotoLimits":
+        """Build limits from ``PHOTO_<FIELD_UPPER>`` keys; other keys ignored.
+
+        Values may be numbers or numeric strings; a bad value raises
+        ``ValueError`` naming the key.
+        """
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            key = "PHOTO_" + f.name.upper()
+            if key not in settings:
+                continue
+            raw = settings[key]
+            kind = type(f.default)
+            try:
+                if isinstance(raw, bool):
+                    raise TypeError
+                value = kind(float(raw)) if kind is int else kind(raw)
+                if kind is int and float(raw) != int(float(raw)):
+                    raise ValueError
+                if not math.isfinite(float(value)) or float(value) < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"Cấu hình {key} không hợp lệ: {raw!r}. "
+                    f"Hãy ghi một số không âm, ví dụ {key} = {f.default!r}."
+                ) from None
+            values[f.name] = value
+        return cls(**values)
+
+
+# --------------------------------------------------------------------------
+# Problems (Vietnamese messages with a concrete hint)
+# --------------------------------------------------------------------------
+
+_EXPORT_JPEG = (
+    "Hãy mở ảnh trên điện thoại hoặc máy tính và lưu/xuất lại dưới dạng JPEG "
+    "(.jpg), rồi gửi lại ảnh gốc."
+)
+
+
+def _unreadable(detail: str, hint: str = _EXPORT_JPEG) -> Problem:
+    return error("photo.unreadable", f"Không đọc được ảnh: {detail}.", hint)
+
+
+def _fmt_mb(n: int) -> str:
+    return f"{n / _MIB:.1f}".replace(".", ",") + " MB"
+
+
+def _fmt_mp(n: int) -> str:
+    return f"{n / 1e6:.1f}".replace(".", ",") + " megapixel"
+
+
+def duplicate_problem(other_item_path: str) -> Problem:
+    """``photo.duplicate`` (warning): this photo is already used by another item."""
+    return warning(
+        "photo.duplicate",
+        f"Ảnh này trùng hoặc gần như trùng với ảnh đã dùng ở tin/bài "
+        f"“{other_item_path}”.",
+        "Hãy chọn một ảnh khác chụp tại chính sự kiện này; nếu cố ý dùng lại "
+        "ảnh cũ, hãy ghi rõ trong chú thích là ảnh tư liệu.",
+    )
+
+
+# --------------------------------------------------------------------------
+# Perceptual hash
+# --------------------------------------------------------------------------
+
+def _dct_matrix(n: int) -> np.ndarray:
+    k = np.arange(n)[:, None]
+    x = np.arange(n)[None, :]
+    m = np.cos(np.pi * (2 * x + 1) * k / (2 * n)) * math.sqrt(2.0 / n)
+    m[0] /= math.sqrt(2.0)
+    return m
+
+
+_DCT32 = _dct_matrix(32)
+
+
+def perceptual_hash(path_or_image: "str | os.PathLike[str] | Image.Image") -> int:
+    """64-bit pHash: signs of the 8x8 lowest DCT frequencies of a 32x32 view.
+
+    Robust to resizing, recompression and mild exposure changes; the
+    distance between two hashes is :func:`hamming`.
+    """
+    if isinstance(path_or_image, Image.Image):
+        im = path_or_image
+        close = False
+    else:
+        im = _open(str(path_or_image))
+        close = True
+        if im.format == "JPEG":
+            im.draft("L", (64, 64))  # our own file object: decode small
+    try:
+        oriented = _apply_orientation(im, _orientation(im))
+        gray = _to_luma_image(oriented).resize((32, 32), Image.Resampling.BOX)
+        a = np.asarray(gray, dtype=np.float64)  # the bits do not depend on scale
+        freq = _DCT32 @ a @ _DCT32.T
+        low = freq[:8, :8].ravel()
+        median = np.median(low[1:])
+        bits = low > median
+        value = 0
+        for bit in bits:
+            value = (value << 1) | int(bit)
+        return value
+    finally:
+        if close:
+            im.close()
+
+
+def hamming(a: int, b: int) -> int:
+    """Number of differing bits between two hashes."""
+    return bin((a ^ b) & ((1 << 64) - 1)).count("1")
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+_HEIF_BRANDS = {
+    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs",
+    b"mif1", b"msf1", b"avif", b"avis",
+}
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _orientation(im: Image.Image) -> int:
+    """EXIF orientation (1–8), read without decoding pixels."""
+    try:
+        if im.format == "PNG" and "exif" not in im.info:
+            return 1  # PngImageFile.getexif() would decode the whole image
+        value = im.getexif().get(0x0112, 1)
+        return int(value) if int(value) in range(1, 9) else 1
+    except Exception:
+        return 1
+
+
+def _apply_orientation(im: Image.Image, orientation: int) -> Image.Image:
+    method = _TRANSPOSE.get(orientation)
+    return im.transpose(method) if method is not None else im
+
+
+def _to_luma_image(im: Image.Image) -> Image.Image:
+    """Gamma-encoded luma ('L', or 'I'/'F' for deep PNGs); alpha over white."""
+    if im.mode in ("L",):
+        return im
+    if im.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        return im if im.mode in ("I", "F") else im.convert("I")
+    if im.mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if im.mode in ("RGBA", "LA", "RGBa", "La", "PA"):
+        rgba = im.convert("RGBA")
+        base = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(base, rgba)
+    return im.convert("L")
+
+
+def _sniff_other(head: bytes) -> str | None:
+    """Name a format we refuse, from its magic bytes (for a better hint)."""
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "AVIF" if head[8:12] in (b"avif", b"avis") else "HEIC"
+    if head.startswith(b"GIF8"):
+        return "GIF"
+    if head.startswith(b"BM"):
+        return "BMP"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "TIFF"
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    return None
+
+
+class _TooLarge(ValueError):
+    def __init__(self, pixels: int | None):
+        super().__init__(pixels)
+        self.pixels = pixels
+
+
+def _open(path: str) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            return Image.open(path, formats=list(ACCEPTED_FORMATS))
+        except Image.DecompressionBombError as exc:
+            found = re.search(r"(\d+) pixels", str(exc))
+            raise _TooLarge(int(found.group(1)) if found else None) from None
+
+
+# --------------------------------------------------------------------------
+# Small NumPy image operations (no SciPy at run time)
+# --------------------------------------------------------------------------
+
+def _conv1d(a: np.ndarray, k: np.ndarray, r: int, axis: int) -> np.ndarray:
+    """Symmetric 1-D convolution along ``axis`` with reflected borders."""
+    if axis == 1:
+        p = np.pad(a, ((0, 0), (r, r)), mode="reflect")
+        n = a.shape[1]
+
+        def sl(i: int) -> np.ndarray:
+            return p[:, i:i + n]
+    else:
+        p = np.pad(a, ((r, r), (0, 0)), mode="reflect")
+        n = a.shape[0]
+
+        def sl(i: int) -> np.ndarray:
+            return p[i:i + n, :]
+    out = sl(r) * k[r]
+    tmp = np.empty_like(out)
+    for i in range(1, r + 1):
+        np.add(sl(r - i), sl(r + i), out=tmp)
+        tmp *= k[r + i]
+        out += tmp
+    return out
+
+
+def _gauss(a: np.ndarray, sigma: float) -> np.ndarray:
+    """Separable Gaussian blur (truncated at 3 sigma), reflected borders."""
+    if sigma <= 0 or min(a.shape) < 2:
+        return a
+    r = max(1, int(math.ceil(3 * sigma)))
+    r = min(r, min(a.shape) - 1)
+    x = np.arange(-r, r + 1, dtype=np.float32)
+    k = np.exp(-(x * x) / (2 * sigma * sigma))
+    k /= k.sum()
+    return _conv1d(_conv1d(a, k, r, 1), k, r, 0)
+
+
+def _gradients(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    gx = np.zeros_like(a)
+    gy = np.zeros_like(a)
+    gx[:, 1:-1] = (a[:, 2:] - a[:, :-2]) * 0.5
+    gy[1:-1, :] = (a[2:, :] - a[:-2, :]) * 0.5
+    return gx, gy
+
+
+def _noise_sigma(a: np.ndarray) -> float:
+    """Immerkær's noise estimate, made robust to edges with a median."""
+    if min(a.shape) < 3:
+        return 0.0
+    c = (
+        a[:-2, :-2] - 2 * a[:-2, 1:-1] + a[:-2, 2:]
+        - 2 * a[1:-1, :-2] + 4 * a[1:-1, 1:-1] - 2 * a[1:-1, 2:]
+        + a[2:, :-2] - 2 * a[2:, 1:-1] + a[2:, 2:]
+    )
+    # |c| of Gaussian noise has median 0.6745 * 6 * sigma.
+    return float(np.median(np.abs(c[::2, ::2])) / (0.6745 * 6.0))
+
+
+def _bilinear(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    h, w = a.shape
+    xs = np.clip(xs, 0, w - 1.001)
+    ys = np.clip(ys, 0, h - 1.001)
+    x0 = xs.astype(np.int32)
+    y0 = ys.astype(np.int32)
+    fx = xs - x0
+    fy = ys - y0
+    top = a[y0, x0] * (1 - fx) + a[y0, x0 + 1] * fx
+    bot = a[y0 + 1, x0] * (1 - fx) + a[y0 + 1, x0 + 1] * fx
+    return top * (1 - fy) + bot * fy
+
+
+# --------------------------------------------------------------------------
+# Measures
+# --------------------------------------------------------------------------
+
+_EDGE_SAMPLES = 6000
+_PROFILE_RADIUS = 20
+_SLOPE_FRACTION = 0.2
+_COARSE_SIGMA = 2.0
+_TILT_SAMPLES = 20000
+_TILT_TOLERANCE = 0.6  # degrees: lines agreeing with a roll hypothesis
+
+
+def _edge_pixels(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, thr: float):
+    """Non-maximum-suppressed edge pixels (as in Canny) with slope > thr."""
+    h, w = g.shape
+    inner = np.zeros_like(g, dtype=bool)
+    inner[1:-1, 1:-1] = g[1:-1, 1:-1] > thr
+    idx = np.flatnonzero(inner)
+    if idx.size == 0:
+        return idx, idx
+    ax = np.abs(gx.ravel()[idx])
+    ay = np.abs(gy.ravel()[idx])
+    t = 0.41421356  # tan(22.5°)
+    same_sign = (gx.ravel()[idx] * gy.ravel()[idx]) > 0
+    # neighbour offset along the gradient: x, y, or one of the diagonals
+    step = np.where(ay <= ax * t, 1, np.where(ax <= ay * t, w, np.where(same_sign, w + 1, w - 1)))
+    gf = g.ravel()
+    c = gf[idx]
+    keep = (c >= gf[idx - step]) & (c > gf[idx + step])
+    idx = idx[keep]
+    return idx // w, idx % w
+
+
+def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits) -> dict[str, Any]:
+    """Sharpness and tilt from one pass of edge detection on the analysis view."""
+    # Edges are located on a coarse view (sigma 2 px): there a blurred edge is
+    # found as surely as a sharp one, and its direction is stable under noise.
+    c = _gauss(a, _COARSE_SIGMA)
+    cgx, cgy = _gradients(c)
+    cg = np.hypot(cgx, cgy)
+    noise_c = noise / (2.0 * _COARSE_SIGMA * math.sqrt(math.pi))
+    thr = max(0.005, 5.0 * noise_c)
+    ys, xs = _edge_pixels(cg, cgx, cgy, thr)
+    out: dict[str, Any] = {}
+    out.update(_sharpness(a, noise, ys, xs, cgx, cgy, limits))
+    strong = cg[ys, xs] >= 0.01
+    out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits))
+    return out
+
+
+def _sharpness(a: np.ndarray, noise: float, ys: np.ndarray, xs: np.ndarray,
+               cgx: np.ndarray, cgy: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
+    """Edge width of the strong edges, per gradient direction.
+
+    For each edge the luminance profile across it is sampled along the
+    gradient on a lightly denoised view; the edge's extent is where the slope
+    stays above ``_SLOPE_FRACTION`` of its peak, and its width is the
+    equivalent ramp width ``contrast / peak slope`` (Marziliano's edge width,
+    made robust: a Gaussian-blurred step of sigma s gives about 2.4 s).
+    """
+    # Light denoise: enough that noise cannot break a wide edge into narrow
+    # pieces (noise must never pass for sharpness), stronger when noisier.
+    sigma_s = 0.7 + min(1.5, 25.0 * noise)
+    out: dict[str, Any] = {"denoise_sigma": round(sigma_s, 2)}
+    if ys.size == 0:
+        out.update(edge_width=None, edges_measured=0)
+        return out
+    s = _gauss(a, sigma_s)
+    if ys.size > _EDGE_SAMPLES:
+        rng = np.random.default_rng(12345)
+        pick = rng.choice(ys.size, _EDGE_SAMPLES, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    gxs = cgx[ys, xs]
+    gys = cgy[ys, xs]
+    gm = np.hypot(gxs, gys)
+    ux = gxs / gm
+    uy = gys / gm
+    r = _PROFILE_RADIUS
+    t = np.arange(-r, r + 1, dtype=np.float32)
+    prof = _bilinear(s, ys[:, None] + uy[:, None] * t[None, :],
+                     xs[:, None] + ux[:, None] * t[None, :])  # rises across the edge
+    slope = np.empty_like(prof)
+    slope[:, 1:-1] = (prof[:, 2:] - prof[:, :-2]) * 0.5
+    slope[:, 0] = slope[:, 1]
+    slope[:, -1] = slope[:, -2]
+    # the peak slope near the centre (the coarse and fine maxima may differ by a pixel)
+    centre = slope[:, r - 1:r + 2]
+    k = centre.argmax(axis=1) + (r - 1)
+    rows = np.arange(prof.shape[0])
+    peak = slope[rows, k]
+    low = slope < (_SLOPE_FRACTION * peak)[:, None]
+    idx = np.arange(2 * r + 1)[None, :]
+    after = low & (idx > k[:, None])
+    before = low & (idx < k[:, None])
+    hi = np.where(after.any(axis=1), after.argmax(axis=1), 2 * r)
+    lo = np.where(before.any(axis=1), 2 * r - before[:, ::-1].argmax(axis=1), 0)
+    contrast = prof[rows, hi] - prof[rows, lo]
+    # Strong edges only: contrast far above the noise and the JPEG block
+    # steps. An edge wider than the window keeps its (under-)estimate.
+    min_contrast = max(0.08, 5.0 * noise)
+    ok = (contrast >= min_contrast) & (peak > 1e-4)
+    width = contrast[ok] / peak[ok]
+    ang = np.degrees(np.arctan2(uy[ok], ux[ok])) % 180.0
+    out["edges_measured"] = int(width.size)
+    if width.size < limits.min_edges:
+        out["edge_width"] = None
+        return out
+    # Four gradient directions (0°, 45°, 90°, 135° ± 22.5°); the photo is as
+    # sharp as its worst direction (camera shake smears one direction), each
+    # direction as sharp as its sharper quarter of edges (a soft background
+    # behind a sharp subject is fine).
+    bins = (((ang + 22.5) // 45.0) % 4).astype(np.int32)
+    per_dir: list[float | None] = []
+    need = max(40, int(0.05 * width.size))
+    for b in range(4):
+        wb = width[bins == b]
+        per_dir.append(round(float(np.percentile(wb, 25)), 3) if wb.size >= need else None)
+    valid = [v for v in per_dir if v is not None]
+    overall = float(np.percentile(width, 25))
+    worst = max(valid) if valid else overall
+    out["edge_width"] = round(worst, 3)
+    out["edge_width_all"] = round(overall, 3)
+    out["edge_width_by_direction"] = per_dir
+    return out
+
+
+def _exposure(a8: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
+    hist = np.bincount(a8.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    cdf = np.cumsum(hist) / total
+
+    def pct(q: float) -> float:
+        return float(np.searchsorted(cdf, q)) / 255.0
+
+    levels = np.arange(256) / 255.0
+    mean = float((hist * levels).sum() / total)
+    std = float(math.sqrt(max(0.0, (hist * (levels - mean) ** 2).sum() / total)))
+    black = float(hist[: int(round(limits.black_level * 255)) + 1].sum() / total)
+    white = float(hist[int(round(limits.white_level * 255)):].sum() / total)
+    p01, p99 = pct(0.01), pct(0.99)
+    return {
+        "mean_luminance": round(mean, 4),
+        "rms_contrast": round(std, 4),
+        "shadows_p01": round(p01, 4),
+        "median_luminance": round(pct(0.5), 4),
+        "highlights_p99": round(p99, 4),
+        "black_fraction": round(black, 4),
+        "white_fraction": round(white, 4),
+        "tonal_range": round(p99 - p01, 4),
+        "michelson_contrast": round((p99 - p01) / max(p99 + p01, 1e-6), 4),
+    }
+
+
+def _local_max_2d(acc: np.ndarray, rd: int, rr: int) -> np.ndarray:
+    """Boolean mask of cells equal to the maximum of their (2rd+1, 2rr+1) box."""
+    m = acc.copy()
+    p = np.pad(acc, ((0, 0), (rr, rr)))
+    for k in range(2 * rr + 1):
+        np.maximum(m, p[:, k:k + acc.shape[1]], out=m)
+    p = np.pad(m, ((rd, rd), (0, 0)))
+    m2 = m.copy()
+    for k in range(2 * rd + 1):
+        np.maximum(m2, p[k:k + acc.shape[0], :], out=m2)
+    return acc >= m2
+
+
+def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
+                shape: tuple[int, int], search: float):
+    """Long straight lines near level/plumb: (angle°, offset, length, family).
+
+    ``offset`` is the signed distance of the line from the image centre and
+    ``length`` its number of edge pixels, both in long sides; ``family`` is 0
+    for near-vertical lines, 1 for near-horizontal ones. Angles are the tilt
+    each line shows, counter-clockwise positive.
+    """
+    h, w = shape
+    long_side = max(shape)
+    step, win, rho_bin = 0.2, 1.6, 2.0
+    if ys.size < 20:
+        return None
+    gxs = gx[ys, xs]
+    gys = gy[ys, xs]
+    theta = np.degrees(np.arctan2(gys, gxs))
+    d_pix = -((theta + 45.0) % 90.0 - 45.0)  # the pixel's own line tilt
+    keep = np.abs(d_pix) <= search + win
+    vertical = (np.abs(gxs) >= np.abs(gys))[keep]
+    ys, xs, d_pix = ys[keep], xs[keep], d_pix[keep]
+    fraction = 1.0
+    if ys.size > _TILT_SAMPLES:
+        rng = np.random.default_rng(54321)
+        pick = rng.choice(ys.size, _TILT_SAMPLES, replace=False)
+        fraction = _TILT_SAMPLES / ys.size
+        ys, xs, d_pix, vertical = ys[pick], xs[pick], d_pix[pick], vertical[pick]
+    nd = int(round(2 * search / step)) + 1
+    angles = -search + step * np.arange(nd)
+    rad = np.radians(angles).astype(np.float32)
+    cos_t, sin_t = np.cos(rad), np.sin(rad)
+    offs = np.arange(-int(round(win / step)), int(round(win / step)) + 1)
+    diag = math.hypot(h, w)
+    nr = int(2 * diag / rho_bin) + 2
+    lmin = max(5.0, 0.08 * long_side * fraction)
+    cx, cy = (w - 1) / 2.0, (h - 1) / 2.0
+    ang_l: list[np.ndarray] = []
+    off_l: list[np.ndarray] = []
+    wt_l: list[np.ndarray] = []
+    fam_l: list[np.ndarray] = []
+    for fam, sel in ((0, vertical), (1, ~vertical)):
+        y = ys[sel].astype(np.float32) - cy
+        x = xs[sel].astype(np.float32) - cx
+        if y.size == 0:
+            continue
+        base = np.round((d_pix[sel] + search) / step).astype(np.int64)
+        di = base[:, None] + offs[None, :]
+        ok = (di >= 0) & (di < nd)
+        di = np.clip(di, 0, nd - 1)
+        if fam == 1:  # near-horizontal: rho = y cos d + x sin d
+            rho = y[:, None] * cos_t[di] + x[:, None] * sin_t[di]
+        else:  # near-vertical: rho = x cos d - y sin d
+            rho = x[:, None] * cos_t[di] - y[:, None] * sin_t[di]
+        ri = np.round((rho + diag) / rho_bin).astype(np.int64)
+        acc = np.bincount((di * nr + ri)[ok], minlength=nd * nr).reshape(nd, nr)
+        peaks = (acc >= lmin) & _local_max_2d(acc, 3, 3)
+        pd, pr = np.nonzero(peaks)
+        if pd.size == 0:
+            continue
+        votes = acc[pd, pr].astype(np.float64)
+        order = np.argsort(-votes)[:40]
+        pd, pr, votes = pd[order], pr[order], votes[order]
+        d = angles[pd]
+        rho_c = pr * rho_bin - diag
+        # offset of the line from the centre, across its direction (in long sides)
+        off = rho_c / np.cos(np.radians(d)) / long_side
+        ang_l.append(d)
+        off_l.append(off)
+        wt_l.append(votes / fraction / long_side)
+        fam_l.append(np.full(d.size, fam))
+    if not ang_l:
+        return None
+    return (np.concatenate(ang_l), np.concatenate(off_l), np.concatenate(wt_l),
+            np.concatenate(fam_l))
+
+
+def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray):
+    """One entry per physical structure: the two edges of a pole, a shelf or
+    a banner (close, parallel) count once, with the longer length."""
+    order = np.argsort(-wt)
+    kept: list[int] = []
+    for i in order:
+        if any(fam[j] == fam[i] and abs(d[j] - d[i]) <= _TILT_TOLERANCE
+               and abs(off[j] - off[i]) <= 0.03 for j in kept):
+            continue
+        kept.append(int(i))
+    k = np.array(kept, dtype=np.int64)
+    return d[k], off[k], wt[k], fam[k]
+
+
+def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
+          shape: tuple[int, int], limits: PhotoLimits) -> dict[str, Any]:
+    """Camera roll from the long straight lines near level or plumb.
+
+    1. A Hough transform of the edge pixels, restricted to lines within
+       ``tilt_search_degrees`` of horizontal or vertical (two families),
+       finds the long straight lines (at least 8 % of the long side).
+    2. Perspective makes lines lean by an amount that grows with their
+       distance from the image centre (verticals converge when the phone
+       points up, horizontals when it looks along a wall), while a camera
+       roll turns every line by the same angle. Each hypothesis
+       ``angle = roll + k * offset`` (one perspective slope ``k`` per family)
+       is scored by the total length of the lines it explains within
+       ``_TILT_TOLERANCE``. A slope ``k`` is only accepted when the lines it
+       explains lie on both sides of the centre (otherwise lean and roll
+       cannot be told apart, and ``k = 0``). A mild prior prefers small
+       rolls and slopes: slanted objects (a ladder, a tripod leg) are common,
+       a camera rolled by 10° is not.
+    3. The roll is reported only when the agreeing lines are long enough in
+       total and clearly outweigh the best level explanation; otherwise
+       ``tilt_angle`` is ``None`` (no opinion) or ``0.0`` (confidently level).
+    """
+    out: dict[str, Any] = {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
+    lines = _long_lines(ys, xs, gx, gy, shape, limits.tilt_search_degrees)
+    if lines is None:
+        return out
+    d, off, wt, fam = _merge_lines(*lines)
+    search = limits.tilt_search_degrees
+    rolls = np.arange(-search, search + 1e-9, 0.2)
+    slopes = np.arange(-40.0, 40.0 + 1e-9, 4.0)  # degrees of lean per long side
+    slope_prior = np.exp(-0.5 * (slopes / 20.0) ** 2)
+    total = np.zeros(rolls.size)
+    best_k = np.zeros((2, rolls.size))
+    for f in (0, 1):
+        m = fam == f
+        if not m.any():
+            continue
+        # Verticals may converge (k free); horizontals in perspective meet at
+        # the horizon, whose height is unknown, so only level ones count (k=0).
+        ks = slopes if f == 0 else np.zeros(1)
+        kp = slope_prior if f == 0 else np.ones(1)
+        pred = rolls[:, None, None] + ks[None, :, None] * off[m][None, None, :]
+        agree = np.abs(d[m][None, None, :] - pred) <= _TILT_TOLERANCE
+        score = (agree * wt[m][None, None, :]).sum(axis=2)  # (rolls, slopes)
+        # Perspective and roll can only be told apart with lines on both
+        # sides of the centre; lines on one side are read with k = 0.
+        both = (agree & (off[m] < -0.1)).any(axis=2) & (agree & (off[m] > 0.1)).any(axis=2)
+        score = np.where(both | (ks == 0.0)[None, :], score, 0.0)
+        weighted = score * kp[None, :]
+        j = weighted.argmax(axis=1)
+        best_k[f] = ks[j]
+        total += weighted[np.arange(rolls.size), j]
+    prior = np.exp(-0.5 * (rolls / 8.0) ** 2)
+    ranked = total * prior
+    i = int(np.argmax(ranked))
+    rival = float(ranked[np.abs(rolls - rolls[i]) > 1.5].max(initial=0.0))
+    level = float(total[np.abs(rolls) <= 0.5].max())
+    # refine the winning roll from the lines it explains
+    k_line = best_k[fam, i]
+    resid = d - (rolls[i] + k_line * off)
+    agree = np.abs(resid) <= _TILT_TOLERANCE
+    support = float(wt[agree].sum())
+    roll = float(rolls[i] + np.average(resid[agree], weights=wt[agree])) if agree.any() else 0.0
+    out["tilt_lines"] = int(agree.sum())
+    out["tilt_support"] = round(support, 3)
+    out["tilt_level_support"] = round(level, 3)
+    out["tilt_estimate"] = round(roll, 2)
+    out["tilt_ambiguity"] = round(rival / max(float(ranked[i]), 1e-9), 3)
+    enough = support >= limits.tilt_min_support and (agree.sum() >= 2 or support >= 0.4)
+    clear = ranked[i] >= 1.25 * rival and (abs(roll) <= 0.5 or support >= 1.5 * level)
+    if enough and clear:
+        out["tilt_angle"] = round(roll, 2)
+    elif level >= limits.tilt_min_support:
+        out["tilt_angle"] = 0.0
+    return out
+
+
+# --------------------------------------------------------------------------
+# The check
+# --------------------------------------------------------------------------
+
+def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits) -> np.ndarray:
+    """Decode at reduced scale to a luminance array of long side <= analysis."""
+    w, h = im.size
+    long_side = max(w, h)
+    target = limits.analysis_size
+    if im.format == "JPEG":
+        if long_side > target:
+            scale = target / long_side
+            im.draft("L", (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
+        else:
+            im.draft("L", (w, h))
+    im.load()
+    im = _to_luma_image(im)
+    im = _apply_orientation(im, orientation)
+    w, h = im.size
+    if max(w, h) > target:
+        scale = target / max(w, h)
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        im = im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    a = np.asarray(im)
+    if im.mode == "L":
+        return a.astype(np.float32) / 255.0
+    a = a.astype(np.float32)
+    return np.clip(a / (65535.0 if a.max() > 255 else 255.0), 0.0, 1.0)
+
+
+def assess_photo(path: "str | os.PathLike[str]", limits: PhotoLimits = PhotoLimits()) -> FileReport:
+    """Check one photo. Never raises: a failure becomes ``photo.unreadable``."""
+    report = FileReport(str(path), kind="photo")
+    try:
+        _assess(str(path), limits, report)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        report.problems.append(_unreadable(
+            f"tệp bị hỏng hoặc không phải ảnh ({type(exc).__name__})"))
+    return report
+
+
+def _assess(path: str, limits: PhotoLimits, report: FileReport) -> None:
+    m = report.metrics
+    probs = report.problems
+    try:
+        size_bytes = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(32)
+    except OSError:
+        probs.append(_unreadable(
+            "không mở được tệp",
+            "Hãy kiểm tra tên tệp và đường dẫn trong tin/bài, rồi chép lại ảnh vào thư mục của tin/bài.",
+        ))
+        return
+    m["bytes"] = size_bytes
+    if size_bytes == 0:
+        probs.append(_unreadable("tệp rỗng (0 byte)",
+                                 "Hãy chép lại ảnh gốc từ điện thoại hoặc máy ảnh; tệp hiện tại không có dữ liệu."))
+        return
+    if size_bytes > limits.max_bytes:
+        probs.append(_too_large_bytes(size_bytes, limits))
+
+    try:
+        im = _open(path)
+    except _TooLarge as big:
+        m["pixels"] = big.pixels
+        probs.append(_too_large_pixels(big.pixels, limits))
+        return
+    except UnidentifiedImageError:
+        other = _sniff_other(head)
+        m["format"] = other
+        if other in ("HEIC", "AVIF"):
+            probs.append(_unreadable(
+                f"ảnh định dạng {other} (thường từ iPhone) chưa được nhận vì nhiều "
+                "trình duyệt, Zalo và Facebook không hiển thị được",
+                "Trên iPhone: vào Cài đặt > Camera > Định dạng, chọn “Tương thích nhất” "
+                "rồi chụp lại; hoặc gửi ảnh qua Zalo/email dưới dạng JPEG (.jpg).",
+            ))
+        elif other is not None:
+            probs.append(_unreadable(
+                f"định dạng {other} không được chấp nhận (chỉ nhận JPEG, PNG, WebP)",
+                _EXPORT_JPEG,
+            ))
+        else:
+            probs.append(_unreadable(
+                "tệp không phải là ảnh hoặc đã bị hỏng",
+                "Hãy chép lại ảnh gốc từ điện thoại hoặc máy ảnh (JPEG, PNG hoặc WebP); "
+                "không đổi đuôi tên tệp của tài liệu khác thành .jpg.",
+            ))
+        return
+
+    with im:
+        fmt = im.format
+        raw_w, raw_h = im.size
+        m["format"] = fmt
+        pixels = raw_w * raw_h
+        m["pixels"] = pixels
+        if pixels > limits.max_pixels:
+            m["width"], m["height"] = raw_w, raw_h
+            probs.append(_too_large_pixels(pixels, limits))
+            return
+        if any(p.code == "photo.too_large" for p in probs):
+            m["width"], m["height"] = raw_w, raw_h
+            return
+        orientation = _orientation(im)
+        m["orientation"] = orientation
+        width, height = (raw_h, raw_w) if orientation in (5, 6, 7, 8) else (raw_w, raw_h)
+        m["width"], m["height"] = width, height
+        long_side, short_side = max(width, height), max(1, min(width, height))
+        aspect = long_side / short_side
+        m["aspect"] = round(aspect, 3)
+        if long_side < limits.min_long_side:
+            probs.append(error(
+                "photo.too_small",
+                f"Ảnh quá nhỏ ({width}×{height} px): cạnh dài cần ít nhất "
+                f"{limits.min_long_side} px để hiển thị rõ trên trang tin.",
+                "Hãy gửi ảnh gốc chụp từ điện thoại hoặc máy ảnh (không gửi ảnh chụp màn "
+                "hình, ảnh đã thu nhỏ hay ảnh tải từ mạng xã hội).",
+            ))
+        elif long_side < limits.recommended_long_side:
+            probs.append(warning(
+                "photo.too_small",
+                f"Ảnh hơi nhỏ ({width}×{height} px): nên có cạnh dài từ "
+                f"{limits.recommended_long_side} px để ảnh chia sẻ lên Zalo, Facebook được nét.",
+                "Nếu còn ảnh gốc, hãy gửi ảnh gốc; khi gửi qua Zalo hãy chọn gửi ảnh "
+                "chất lượng gốc (HD).",
+            ))
+        if aspect > limits.max_aspect:
+            probs.append(error(
+                "photo.bad_aspect",
+                f"Ảnh quá dài và hẹp (tỉ lệ {_fmt_ratio(aspect)}:1, tối đa "
+                f"{_fmt_ratio(limits.max_aspect)}:1), không vừa khung ảnh của trang tin.",
+                "Hãy cắt ảnh về tỉ lệ 3:2, 4:3 hoặc 16:9, giữ chủ thể ở giữa; không dùng "
+                "ảnh toàn cảnh (panorama) hay ảnh chụp màn hình dài.",
+            ))
+
+        try:
+            view = _analysis_view(im, orientation, limits)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            probs.append(_unreadable(
+                f"tệp {fmt} bị hỏng hoặc bị cắt cụt (chưa chép/tải xong)",
+                "Hãy chép hoặc tải lại ảnh gốc từ điện thoại; nếu gửi qua Zalo/email, "
+                "chờ tải xong hoàn toàn rồi mới lưu.",
+            ))
+            return
+
+    m["analysis_width"], m["analysis_height"] = int(view.shape[1]), int(view.shape[0])
+    noise = _noise_sigma(view)
+    m["noise_sigma"] = round(noise, 4)
+
+    a8 = np.clip(view * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    m.update(_exposure(a8, limits))
+    _judge_exposure(m, limits, probs)
+
+    sharp = _measure_edges(view, noise, limits)
+    m.update(sharp)
+    ew = sharp.get("edge_width")
+    m["sharpness"] = round(1.0 / ew, 4) if ew else None
+    if ew is not None and ew > limits.max_edge_width:
+        probs.append(error(
+            "photo.blurry",
+            f"Ảnh bị mờ, không rõ nét (độ rộng đường biên {_fmt_num(ew)} px, tối đa "
+            f"{_fmt_num(limits.max_edge_width)} px ở khổ {limits.analysis_size} px).",
+            "Hãy chụp lại: giữ chắc máy (tựa tay vào vật cố định), chạm vào chủ thể trên "
+            "màn hình để lấy nét, lau ống kính, và không phóng to ảnh nhỏ hay cắt một "
+            "phần nhỏ của ảnh.",
+        ))
+
+    angle = sharp.get("tilt_angle")
+    if angle is not None and abs(angle) >= limits.max_tilt_degrees:
+        side = "ngược chiều kim đồng hồ" if angle > 0 else "theo chiều kim đồng hồ"
+        probs.append(warning(
+            "photo.tilted",
+            f"Ảnh bị nghiêng khoảng {_fmt_num(abs(angle))}° ({side}): đường chân trời "
+            "hoặc các cạnh thẳng đứng không cân.",
+            f"Hãy xoay ảnh lại {_fmt_num(abs(angle))}° "
+            f"{'theo chiều kim đồng hồ' if angle > 0 else 'ngược chiều kim đồng hồ'} "
+            "bằng công cụ Cắt/Xoay (Crop/Rotate) trong ứng dụng Ảnh; lần sau hãy bật "
+            "lưới (Grid) trong camera để giữ máy thẳng.",
+        ))
+
+
+def _fmt_num(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+def _fmt_ratio(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _too_large_bytes(size_bytes: int, limits: PhotoLimits) -> Problem:
+    return error(
+        "photo.too_large",
+        f"Tệp ảnh quá nặng ({_fmt_mb(size_bytes)}, tối đa {_fmt_mb(limits.max_bytes)}).",
+        "Hãy gửi ảnh JPEG chụp ở chế độ thường của điện thoại (không phải RAW/ProRAW "
+        "hay chế độ 108–200 MP), hoặc xuất lại ảnh với cạnh dài khoảng 2000–4000 px.",
+    )
+
+
+def _too_large_pixels(pixels: int | None, limits: PhotoLimits) -> Problem:
+    what = _fmt_mp(pixels) if pixels else "quá nhiều điểm ảnh"
+    return error(
+        "photo.too_large",
+        f"Ảnh có kích thước quá lớn ({what}, tối đa {_fmt_mp(limits.max_pixels)}); "
+        "ảnh không được mở để tránh làm treo hệ thống.",
+        "Hãy xuất lại ảnh với cạnh dài khoảng 2000–4000 px (JPEG) rồi gửi lại.",
+    )
+
+
+def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]) -> None:
+    mean = m["mean_luminance"]
+    dark = (m["highlights_p99"] < limits.dark_highlight and mean < limits.dark_mean) or (
+        m["black_fraction"] > limits.max_black_fraction
+    )
+    bright = (mean > limits.bright_mean and m["white_fraction"] >= limits.bright_white_fraction) or (
+        m["white_fraction"] > limits.max_white_fraction
+    )
+    if dark:
+        probs.append(error(
+            "photo.too_dark",
+            f"Ảnh quá tối (độ sáng trung bình {round(mean * 100)}%, "
+            f"{round(m['black_fraction'] * 100)}% diện tích gần như đen; vùng sáng nhất "
+            f"chỉ đạt {round(m['highlights_p99'] * 100)}%).",
+            "Hãy chụp lại nơi đủ sáng hoặc bật đèn, quay lưng về phía nguồn sáng, chạm "
+            "vào chủ thể rồi kéo thanh độ sáng lên; nếu ảnh chỉ hơi tối có thể tăng độ "
+            "sáng bằng ứng dụng Ảnh.",
+        ))
+    if bright:
+        probs.append(error(
+            "photo.too_bright",
+            f"Ảnh quá sáng, cháy sáng (độ sáng trung bình {round(mean * 100)}%, "
+            f"{round(m['white_fraction'] * 100)}% diện tích trắng xóa mất chi tiết).",
+            "Hãy chụp lại, tránh chĩa máy về phía mặt trời hoặc đèn; chạm vào vùng sáng "
+            "nhất rồi kéo thanh độ sáng xuống, hoặc tắt đèn flash khi chụp gần.",
+        ))
+    # Low contrast is judged apart from exposure: an underexposed photo has a
+    # short tonal range too, but its tones still run down to black (high
+    # Michelson contrast), and the "too dark" hint already fixes it.
+    if m["tonal_range"] < limits.min_tonal_range and m["michelson_contrast"] < limits.min_michelson:
+        probs.append(warning(
+            "photo.low_contrast",
+            f"Ảnh mờ nhạt, thiếu tương phản (dải sáng tối chỉ {round(m['tonal_range'] * 100)}%): "
+            "ảnh trông xám, như có sương.",
+            "Hãy lau ống kính, tránh chụp ngược sáng hoặc qua kính; có thể dùng chức năng "
+            "“Tự động”/“Tương phản” trong ứng dụng Ảnh để tăng tương phản.",
+        ))
+
+
+def assess_photos(
+    paths: Iterable["str | os.PathLike[str]"],
+    limits: PhotoLimits = PhotoLimits(),
+    workers: int | None = None,
+) -> list[FileReport]:
+    """Check many photos, in parallel across cores; results in input order."""
+    items = [str(p) for p in paths]
+    if workers is None:
+        workers = os.cpu_count() or 1
+    workers = max(1, min(workers, len(items)))
+    if workers == 1 or len(items) <= 1:
+        return [assess_photo(p, limits) for p in items]
+    chunk = max(1, len(items) // (workers * 4))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(assess_photo, items, [limits] * len(items), chunksize=chunk))
+    except Exception:  # e.g. no process support in a sandbox: stay correct
+        return [assess_photo(p, limits) for p in items]
