@@ -22,16 +22,27 @@ class StatMemo:
             self.known = {}
         self.changed = False
 
-    def get(self, path: str | os.PathLike, compute: Callable[[str], Any]) -> Any:
-        path = str(path)
+    @staticmethod
+    def _stamp(path: str) -> list[int]:
         stat = os.stat(path)
-        stamp = [stat.st_size, stat.st_mtime_ns]
-        entry = self.known.get(path)
-        if entry and entry[:2] == stamp:
-            return entry[2]
-        value = compute(path)
-        self.known[path] = [*stamp, value]
+        return [stat.st_size, stat.st_mtime_ns]
+
+    def lookup(self, path: str | os.PathLike) -> tuple[bool, Any]:
+        """(True, value) when ``path`` is unchanged since its value was stored."""
+        entry = self.known.get(str(path))
+        if entry and entry[:2] == self._stamp(str(path)):
+            return True, entry[2]
+        return False, None
+
+    def put(self, path: str | os.PathLike, value: Any) -> None:
+        self.known[str(path)] = [*self._stamp(str(path)), value]
         self.changed = True
+
+    def get(self, path: str | os.PathLike, compute: Callable[[str], Any]) -> Any:
+        hit, value = self.lookup(path)
+        if not hit:
+            value = compute(str(path))
+            self.put(path, value)
         return value
 
     def save(self) -> None:

@@ -228,3 +228,16 @@ def test_published_folder_is_readable_by_a_web_server(fixture_site):
     base, _, _ = fixture_site
     mode = (base / "output").stat().st_mode
     assert mode & stat.S_IROTH and mode & stat.S_IXOTH
+
+
+def test_the_build_reports_problems_of_published_photos(tmp_path):
+    from PIL import ImageFilter
+
+    content = tmp_path / "content"
+    index = write_item(content, "tin-anh-mo", seed=5)
+    photo = index.parent / "anh-1.jpg"
+    with Image.open(photo) as image:
+        image.filter(ImageFilter.GaussianBlur(8)).save(photo, quality=90)
+    result = build(content, tmp_path / "out", tmp_path / "cache")
+    assert result.ok  # merged content is published; the editors are told
+    assert [w for w in result.warnings if "photo.blurry" in w and "tin-anh-mo/anh-1.jpg" in w]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from mttq.photo_audit import audit_photos
+from mttq.photo_quality import PhotoLimits
 from mttq.renditions import publish_renditions
 from mttq.settings import with_defaults
 
@@ -42,3 +44,16 @@ def place_renditions(generators):
     )
     log.info("Ảnh: %d ảnh, %d bản thu nhỏ (%d ảnh mới mã hóa)",
              stats.photos, stats.renditions, stats.encoded_photos)
+    report_photo_problems(generators, settings)
+
+
+def report_photo_problems(generators, settings):
+    """Warn (for the editors' page) about published photos that fail the photo check."""
+    sources = sorted({plan.source for plan in planned_photos(generators)})
+    problems = audit_photos(sources, PhotoLimits.from_settings(settings),
+                            Path(settings["MTTQ_CACHE_DIR"]), settings["MTTQ_WORKERS"])
+    content_root = Path(settings["PATH"])
+    for source, found in problems.items():
+        for problem in found:
+            log.warning("%s: [%s] %s %s", Path(source).relative_to(content_root), problem.code,
+                        problem.message, problem.hint)
