@@ -93,7 +93,7 @@ def _check_options(content, photos, submitted_at):
     from mttq.build import load_settings
     from mttq.check import CheckOptions
     from mttq.photo_quality import PhotoLimits
-    from mttq.settings import registries_from_settings
+    from mttq.settings import registries_from_settings, with_defaults
     from mttq.workdays import parse_local_datetime
 
     settings = load_settings(DEV_SETTINGS)
@@ -105,7 +105,7 @@ def _check_options(content, photos, submitted_at):
     return CheckOptions(
         content_root=Path(content), registries=registries_from_settings(settings),
         photo_limits=PhotoLimits.from_settings(settings), check_photos=photos,
-        submitted_at=submitted,
+        submitted_at=submitted, cache_dir=Path(with_defaults(settings)["MTTQ_CACHE_DIR"]),
     )
 
 

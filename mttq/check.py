@@ -15,7 +15,10 @@ from pathlib import Path
 from . import problems as P
 from .deadline import deadline_problems
 from .item import ITEM_FILE, PHOTO_SUFFIXES, Registries, duplicate_slug_problems, find_items, read_item
-from .photo_quality import PhotoLimits, assess_photos
+from .filecache import StatMemo
+from .paths import DEFAULT_CACHE_DIR
+from .photo_quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_photos, duplicate_problem,
+                            hamming, perceptual_hash)
 from .problems import CheckReport, FileReport
 
 
@@ -34,6 +37,7 @@ class CheckOptions:
     check_deadline: bool = True
     submitted_at: dt.datetime | None = None  # the pull request's opening time
     workers: int | None = None
+    cache_dir: Path | None = None  # remembers photo hashes between checks
 
 
 def first_commit_time(path: Path) -> dt.datetime | None:
@@ -105,10 +109,48 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
         photos_to_assess.extend(ref.path for ref in item.photos if ref.path is not None)
     if options.check_photos and photos_to_assess:
         unique = list(dict.fromkeys(photos_to_assess))
-        for photo_report in assess_photos(unique, options.photo_limits, options.workers):
+        duplicates = duplicate_photo_problems(unique, root, options.cache_dir)
+        for path, photo_report in zip(unique, assess_photos(unique, options.photo_limits,
+                                                            options.workers)):
+            if path in duplicates:
+                photo_report.problems.append(duplicates[path])
             photo_report.path = _display(Path(photo_report.path), root)
             report.files.append(photo_report)
     return report
+
+
+def _hash_or_none(path: str) -> int | None:
+    try:
+        return perceptual_hash(path)
+    except Exception:  # an unreadable photo has its own problem code
+        return None
+
+
+def duplicate_photo_problems(photos: list[Path], content_root: Path,
+                             cache_dir: Path | None) -> dict[Path, P.Problem]:
+    """``photo.duplicate`` for each photo already used by another item.
+
+    Perceptual hashes of every photo in the content tree are remembered by
+    file stat in ``cache_dir``, so only new photos are decoded (at 1/8 scale).
+    """
+    if not Path(content_root).is_dir():
+        return {}
+    memo = StatMemo(Path(cache_dir or DEFAULT_CACHE_DIR) / "photo-phash.json")
+    published = [p for p in Path(content_root).glob("*/*/*/*/*")
+                 if p.suffix.lower() in PHOTO_SUFFIXES]
+    hashes = {str(p.resolve()): memo.get(p.resolve(), _hash_or_none) for p in published}
+    found = {}
+    for photo in photos:
+        mine = memo.get(photo, _hash_or_none)
+        if mine is None:
+            continue
+        for other, theirs in hashes.items():
+            if (theirs is not None and Path(other).parent != photo.parent
+                    and hamming(mine, theirs) <= DUPLICATE_MAX_DISTANCE):
+                found[photo] = duplicate_problem(_display(Path(other).parent, content_root))
+                break
+    memo.save()
+    return found
 
 
 # --- output formats ----------------------------------------------------------------

@@ -163,3 +163,27 @@ def test_cli_text_report_is_vietnamese_and_grouped_by_file(tmp_path):
     assert any("LỖI [article.no_photo]" in l for l in lines)
     assert any("Cách sửa:" in l for l in lines)
     assert "Chưa đạt" in lines[-1]
+
+
+def test_a_photo_already_published_in_another_item_is_a_duplicate(tmp_path):
+    import shutil
+
+    from PIL import Image
+
+    content = tmp_path / "content"
+    old = write_item(content, "tin-cu", date="2025-04-01 08:00", seed=3)
+    new = write_item(content, "tin-moi", photos=(), body="![Ảnh tư liệu](anh-1.jpg)")
+    # The same photo, resized and recompressed, as a contributor's copy would be.
+    with Image.open(old.parent / "anh-1.jpg") as image:
+        image.resize((1200, 800)).save(new.parent / "anh-1.jpg", quality=80)
+    options = CheckOptions(content_root=content, registries=registries_from_settings({}),
+                           cache_dir=tmp_path / "cache")
+    items, loose = collect_targets([new.parent])
+    report = check_items(items, loose, options)
+    photo = next(f for f in report.files if f.kind == "photo")
+    duplicate = [p for p in photo.problems if p.code == "photo.duplicate"]
+    assert duplicate and duplicate[0].severity == "warning" and "tin-cu" in duplicate[0].message
+    # A different photo is not a duplicate.
+    make_photo(new.parent / "anh-1.jpg", seed=77)
+    report = check_items(items, loose, options)
+    assert not [p for f in report.files for p in f.problems if p.code == "photo.duplicate"]
