@@ -90,8 +90,14 @@ def build_site(
     target = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
     target.parent.mkdir(parents=True, exist_ok=True)
     result = BuildResult(output=target)
-    if not Path(settings["PATH"]).is_dir():
-        result.errors.append(f"Không có thư mục nội dung '{settings['PATH']}'.")
+    content_dir = Path(settings["PATH"])
+    if not content_dir.is_dir():
+        result.errors.append(f"Không có thư mục nội dung '{content_dir}'.")
+        return result
+    if not any(content_dir.glob("*/*/*/*/index.md")):
+        result.errors.append(
+            f"Thư mục nội dung '{content_dir}' chưa có tin, bài nào "
+            "(content/<tin|bai>/<năm>/<tháng>/<tên>/index.md). Trang cũ được giữ nguyên.")
         return result
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     # mkdtemp makes a private (0700) folder; a web server must be able to read the site.

@@ -88,7 +88,13 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
     clashes = duplicate_slug_problems(list(dict.fromkeys(known + item_paths)))
     photos_to_assess: list[Path] = list(photo_paths)
     for index_path in item_paths:
-        item = read_item(index_path, options.registries, root if root.is_dir() else None)
+        try:
+            item = read_item(index_path, options.registries, root if root.is_dir() else None)
+        except Exception as exc:  # a bug of ours must still not hide the other files
+            report.files.append(FileReport(_display(index_path, root), "article", [P.error(
+                "article.unreadable", f"Không kiểm tra được tệp ({type(exc).__name__}: {exc}).",
+                "Báo cho Ban Biên tập kèm tệp này.")]))
+            continue
         file_report = FileReport(_display(index_path, root), "article", list(item.problems))
         if index_path in clashes:
             file_report.problems.append(clashes[index_path])

@@ -57,9 +57,14 @@ class FigureMaker:
         self.url_prefix = url_prefix
         self.widths = widths
         self.photos: list[Photo] = []
+        self.failures: list[tuple[PhotoRef, str]] = []  # photos whose header is unusable
 
     def __call__(self, ref: PhotoRef, is_block: bool) -> etree.Element:
-        plan = plan_photo(ref.path, self.output_dir, self.widths)
+        try:
+            plan = plan_photo(ref.path, self.output_dir, self.widths)
+        except Exception as exc:  # not an image, truncated header, decompression bomb…
+            self.failures.append((ref, f"{type(exc).__name__}: {exc}"))
+            return etree.Element("span")
         self.photos.append(Photo(ref.path.name, ref.alt, plan))
         picture = picture_element(plan, ref.alt, self.url_prefix, BODY_SIZES,
                                   eager=len(self.photos) == 1)

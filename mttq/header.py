@@ -27,7 +27,7 @@ _LEGACY_HINT = (
 class TextDecodeError(ValueError):
     """The file is not UTF-8 text; the message says how to fix it."""
 
-    hint = _LEGACY_HINT
+    hint = _LEGACY_HINT + " Có thể chuyển mã bằng Unikey: Công cụ → Chuyển mã (TCVN3/VNI → Unicode)."
 
 
 @dataclass
@@ -45,6 +45,26 @@ class ParsedFile:
     body_line: int = 1  # 1-based line where the body starts
 
 
+# Characters that Vietnamese written in Unicode does not use, but that text
+# typed with the old TCVN3 (ABC) or VNI fonts becomes when pasted as Unicode:
+# "Hµ Néi" (TCVN3) or "Haø Noäi" (VNI) for "Hà Nội".
+_TCVN3_MARKERS = set("µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉËÌÎÍÏÑ®×ØÜÙÚßãáâäåæçèéêëìíîïñóòôõöøùúûüýþ¡¢§£¤¥¦")
+_VNI_PATTERN = re.compile(r"[a-zA-Z](?:ø|ù|ú|û|õ|ï|ò|ä|ã|à|á|â|ë|é|è|ê|ö|ô|ñ)(?=[a-zA-Z\s.,;:!?]|$)")
+_VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.I)
+
+
+def looks_like_legacy_vietnamese(text: str) -> bool:
+    """True when text looks typed with TCVN3/VNI fonts rather than Unicode.
+
+    Genuine Unicode Vietnamese is full of letters such as "ệ", "ư", "đ"; text
+    from the old fonts has almost none of them and many of the markers above.
+    """
+    letters = len(_VIETNAMESE_LETTERS.findall(text))
+    markers = sum(1 for c in text if c in _TCVN3_MARKERS) + len(_VNI_PATTERN.findall(text))
+    return markers >= 5 and markers > 2 * letters
+
+
 def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM) to NFC text with ``\\n`` line endings."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -56,8 +76,13 @@ def decode_text(raw: bytes) -> str:
             f"Tệp không phải văn bản UTF-8 (byte lạ ở vị trí {exc.start}); có thể "
             "tệp được soạn bằng bảng mã cũ (TCVN3, VNI, Windows-1258)."
         ) from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return nfc(text)
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if looks_like_legacy_vietnamese(text):
+        raise TextDecodeError(
+            "Văn bản có vẻ được gõ bằng phông chữ cũ (TCVN3/ABC hoặc VNI), sẽ hiện thành "
+            "chữ lỗi trên trang (ví dụ “Hµ Néi” thay vì “Hà Nội”)."
+        )
+    return text
 
 
 def parse_header(text: str) -> ParsedFile:

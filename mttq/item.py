@@ -54,6 +54,9 @@ _LOCATION = re.compile(
 )
 _COLUMN = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_TITLE_LENGTH = 200
+MAX_ITEM_BYTES = 200_000  # a long article is ~30 KB of text; more is a pasted file
+MAX_PHOTOS_PER_ITEM = 30
+_PHOTO_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:jpe?g|png|webp)$")
 MAX_SUMMARY_LENGTH = 600
 
 
@@ -231,9 +234,11 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
             ))
         else:
             meta.unit = unit_key
-            when = meta.date or meta.event_date or dt.datetime.now(LOCAL_TZ)
-            day = when.astimezone(LOCAL_TZ).date()
-            if not unit.active_on(day):
+            when = meta.date or meta.event_date
+            if when is None and not (fields.get("date") or fields.get("event_date")):
+                when = dt.datetime.now(LOCAL_TZ)  # a new submission: the unit must exist now
+            day = when.astimezone(LOCAL_TZ).date() if when else None
+            if day and not unit.active_on(day):
                 found.append(_invalid(
                     "unit",
                     f"Đơn vị '{unit.name}' không còn hoạt động vào ngày {day:%d/%m/%Y}"
@@ -306,6 +311,21 @@ def _photo_problems(item: Item) -> list[P.Problem]:
                 "article.caption_missing", f"Ảnh '{ref.src}' chưa có chú thích.",
                 f"Ghi chú thích trong ngoặc vuông: ![Mô tả ai, làm gì, ở đâu]({ref.src}).",
             ))
+    if len(item.photos) > MAX_PHOTOS_PER_ITEM:
+        found.append(P.error(
+            "article.too_many_photos",
+            f"Tin, bài có {len(item.photos)} ảnh (tối đa {MAX_PHOTOS_PER_ITEM}).",
+            "Chọn những ảnh tiêu biểu nhất; gửi ảnh còn lại cho Ban Biên tập nếu cần lưu.",
+        ))
+    for ref in item.photos:
+        if ref.path is not None and not _PHOTO_NAME.match(ref.path.name):
+            suffix = ref.path.suffix.lower().replace(".jpeg", ".jpg")
+            found.append(P.error(
+                "article.photo_name",
+                f"Tên ảnh '{ref.path.name}' có dấu, chữ hoa, khoảng trắng hoặc đuôi lạ.",
+                f"Đổi tên tệp thành '{slugify(ref.path.stem) or 'anh'}{suffix}' (chữ thường, "
+                "không dấu, nối bằng '-') và sửa tên trong bài cho khớp.",
+            ))
     referenced = {ref.path.name for ref in item.photos if ref.path is not None}
     for candidate in sorted(item.bundle_dir.iterdir()):
         if candidate.suffix.lower() in PHOTO_SUFFIXES and candidate.name not in referenced:
@@ -332,7 +352,15 @@ def read_item(
     slug, location_problems = check_location(index_path, content_root)
     item = Item(path=index_path, slug=slug, meta=ItemMeta(), problems=location_problems)
     try:
-        text = decode_text(index_path.read_bytes())
+        raw = index_path.read_bytes()
+        if len(raw) > MAX_ITEM_BYTES:
+            item.problems.append(P.error(
+                "article.too_large",
+                f"Tệp index.md nặng {len(raw) // 1000} KB (tối đa {MAX_ITEM_BYTES // 1000} KB).",
+                "Chỉ giữ nội dung tin, bài; tài liệu dài hãy gửi riêng cho Ban Biên tập.",
+            ))
+            return item
+        text = decode_text(raw)
     except TextDecodeError as exc:
         item.problems.append(P.error("article.encoding", str(exc), exc.hint))
         return item

@@ -64,3 +64,22 @@ def test_reading_any_bytes_gives_problems_never_an_exception(tmp_path_factory, r
     item = read_item(folder / "index.md", registries_from_settings({}), folder.parents[3])
     assert not item.ok  # no title, no photo, …: always at least one error
     assert all(p.code and p.message for p in item.problems)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(metadata_keys, metadata_values), max_size=12), st.text(max_size=300))
+def test_any_metadata_and_body_gets_problem_codes_never_an_exception(tmp_path_factory, fields, body):
+    from mttq.check import CheckOptions, check_items
+
+    root = tmp_path_factory.mktemp("c")
+    folder = root / "tin" / "2025" / "05" / "bat-ky"
+    folder.mkdir(parents=True)
+    text = "\n".join(f"{k}: {v}" for k, v in fields) + "\n\n" + body
+    (folder / "index.md").write_text(text, encoding="utf-8")
+    options = CheckOptions(content_root=root, registries=registries_from_settings({}),
+                           check_photos=False, check_deadline=False)
+    report = check_items([folder / "index.md"], [], options)
+    assert len(report.files) == 1
+    for problem in report.files[0].problems:
+        assert problem.code.count(".") == 1 and problem.severity in ("error", "warning")
+        assert problem.message

@@ -68,6 +68,9 @@ class BundleReader(MarkdownReader):
         figures = self._figures(path.parent.name, settings)
         item = read_item(path, registries, content_root, renderer=figures)
         errors = [p for p in item.problems if p.severity == P.ERROR]
+        errors += [P.error("photo.unreadable", f"Không đọc được ảnh '{ref.src}' ({reason}).",
+                           "Chạy 'invoke check' để biết cách sửa ảnh.")
+                   for ref, reason in figures.failures]
         if errors:
             # Pelican drops an exception's text unless DEBUG; say it ourselves.
             log.error("%s: tin, bài có lỗi, chưa được đăng:\n%s", path, describe(errors),
@@ -127,9 +130,10 @@ class BundleReader(MarkdownReader):
         slug = slug_field.value if slug_field else slugify(title.value)
         figures = self._figures(f"trang-{slug}", settings)
         body_html, refs = render_body(parsed.body, path.parent, renderer=figures)
-        broken = [r for r in refs if r.problem]
+        broken = [r for r in refs if r.problem] + [r for r, _ in figures.failures]
         if broken:
-            reason = "ảnh không dùng được: " + ", ".join(f"{r.src} ({r.problem})" for r in broken)
+            reason = "ảnh không dùng được: " + ", ".join(
+                f"{r.src} ({r.problem or 'photo.unreadable'})" for r in broken)
             log.error("%s: %s", path, reason, extra=REJECTED)
             raise ItemRejected(reason)
         metadata = {"title": title.value, "slug": slug, "photos": figures.photos}
