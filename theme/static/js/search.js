@@ -53,7 +53,7 @@
     return paths;
   }
 
-  function parse(query) {
+  function parse(query, typing) {
     var terms = [], pairs = [];
     query.split(BREAK).forEach(function (phrase) {
       var words = exact(phrase).match(WORD) || [];
@@ -63,7 +63,9 @@
         terms.push({ f: f, e: w, marked: f !== w });
       });
     });
-    if (terms.length && !/\s$/.test(query)) {
+    // While one types, the last word may be half typed ("nong thon mo"): its
+    // completions count too, below the word itself. A submitted query is whole.
+    if (typing && terms.length && !/\s$/.test(query)) {
       var last = terms[terms.length - 1];
       last.prefix = last.f.length >= 2;
     }
@@ -193,7 +195,7 @@
 
   function say(text) { status.textContent = text; }
 
-  function run(query) {
+  function run(query, typing) {
     query = query.trim() ? query : "";
     var search = current = { query: query, shown: 0, started: performance.now() };
     root.setAttribute("data-state", "busy");
@@ -205,7 +207,7 @@
     };
     list.textContent = "";
     more.hidden = true;
-    var parsed = parse(query);
+    var parsed = parse(query, typing);
     if (!parsed.terms.length) { say(""); done(); return Promise.resolve(); }
     return get("meta.json").then(function (m) {
       meta = m;
@@ -230,12 +232,12 @@
     });
   }
 
-  function update() {
+  function update(typing) {
     var q = input.value;
     if (window.history && history.replaceState) {
       history.replaceState(null, "", q.trim() ? "?q=" + encodeURIComponent(q.trim()) : location.pathname);
     }
-    return run(q);
+    return run(q, typing);
   }
 
   form.addEventListener("submit", function (event) {
@@ -245,7 +247,7 @@
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(update, 200);
+    timer = setTimeout(update, 200, true);
   });
   more.addEventListener("click", function () { if (current && current.ids) show(current); });
   var initial = new URLSearchParams(location.search).get("q");
