@@ -26,7 +26,9 @@ FORMATS = {"jpeg": ".jpg", "webp": ".webp"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
-ENCODER_VERSION = 1  # bump when the encoding changes, so cached files are redone
+# libwebp's effort (0-6, default 4): 2 encodes ~3x faster for files ~2-3 % larger.
+WEBP_METHOD = 2
+ENCODER_VERSION = 2  # bump when the encoding changes, so cached files are redone
 
 # EXIF orientations that swap width and height.
 _TRANSPOSED = {5, 6, 7, 8}
@@ -99,7 +101,7 @@ def plan_photo(source: Path, output_dir: str, widths=DEFAULT_WIDTHS) -> PhotoPla
 # --- encoding ----------------------------------------------------------------
 
 def _settings_key(widths) -> str:
-    text = json.dumps([ENCODER_VERSION, JPEG_QUALITY, WEBP_QUALITY, sorted(widths)])
+    text = json.dumps([ENCODER_VERSION, JPEG_QUALITY, WEBP_QUALITY, WEBP_METHOD, sorted(widths)])
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
@@ -119,12 +121,22 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> int:
     """Encode one source into ``jobs`` = [(width, height, format, target)].
 
     Runs in a worker process. Decodes once; JPEG sources are decoded at reduced
-    scale (DCT scaling) when even the largest rendition is much smaller.
+    scale (DCT scaling) when even the largest rendition is at most half the
+    source. Each size is resized once, from the next larger one (a cascade:
+    cheaper than resizing every size from the full source), and serves both
+    formats.
     """
-    largest = max(w for w, _, _, _ in jobs)
+    largest_w, largest_h = max((w, h) for w, h, _, _ in jobs)
     with Image.open(source) as image:
         if image.format == "JPEG":
-            image.draft("RGB", (largest, largest))
+            try:
+                orientation = image.getexif().get(0x0112, 1)
+            except Exception:
+                orientation = 1
+            # draft() keeps the stored (not yet upright) image at least this large.
+            need = ((largest_h, largest_w) if orientation in _TRANSPOSED
+                    else (largest_w, largest_h))
+            image.draft("RGB", need)
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, (255, 255, 255))
@@ -136,17 +148,22 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> int:
             image = background
         image = image.convert("RGB")
         icc = image.info.get("icc_profile")
-        for width, height, fmt, target in sorted(jobs, reverse=True):
-            resized = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        options = {"icc_profile": icc} if icc else {}
+        resized = image
+        for width, height in sorted({(w, h) for w, h, _, _ in jobs}, reverse=True):
+            if resized.size != (width, height):
+                resized = resized.resize((width, height), Image.Resampling.LANCZOS,
+                                         reducing_gap=3.0)
             resized.info = {}  # nothing of the source's metadata travels on
-            tmp = f"{target}.{os.getpid()}.tmp"
-            options = {"icc_profile": icc} if icc else {}
-            if fmt == "jpeg":
-                resized.save(tmp, "JPEG", quality=JPEG_QUALITY, optimize=True,
-                             progressive=True, **options)
-            else:
-                resized.save(tmp, "WEBP", quality=WEBP_QUALITY, method=4, **options)
-            os.replace(tmp, target)
+            for fmt, target in [(f, t) for w, h, f, t in jobs if (w, h) == (width, height)]:
+                tmp = f"{target}.{os.getpid()}.tmp"
+                if fmt == "jpeg":
+                    resized.save(tmp, "JPEG", quality=JPEG_QUALITY, optimize=True,
+                                 progressive=True, **options)
+                else:
+                    resized.save(tmp, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD,
+                                 **options)
+                os.replace(tmp, target)
     return len(jobs)
 
 
@@ -191,14 +208,17 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
         seen.add(plan.source)
         stats.photos += 1
         digest = hashes.get(plan.source, content_digest)
+        jobs = []
+        missing = False
         for rendition in plan.renditions:
             stats.renditions += 1
             cached = cache_dir / "renditions" / _cached_name(digest, rendition, key)
-            if not cached.exists():
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                to_encode.setdefault(plan.source, []).append(
-                    (rendition.width, rendition.height, rendition.format, str(cached)))
+            missing = missing or not cached.exists()
+            jobs.append((rendition.width, rendition.height, rendition.format, str(cached)))
             placements.append((cached, Path(output_root) / rendition.path))
+        if missing:  # all of a photo's sizes at once: the resize cascade is always the same
+            Path(jobs[0][3]).parent.mkdir(parents=True, exist_ok=True)
+            to_encode[plan.source] = jobs
     hashes.save()
     if to_encode:
         stats.encoded_photos = len(to_encode)
