@@ -53,6 +53,21 @@ class _Collector(logging.Handler):
             self.warnings.append(message)
 
 
+def _forget_unfinished_sitemap() -> None:
+    """Reset pelican-sitemap after a run.
+
+    The plugin remembers the first Pelican instance of a run until that run's
+    ``finalized`` signal; a run that failed before it would silence the
+    sitemap of every later build in the same process (``invoke serve``, tests).
+    """
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    sitemap.generator._main_pelican = None
+    sitemap.generator.page_queue = []
+
+
 def load_settings(settings_file: str | os.PathLike | None, overrides: dict | None = None) -> dict:
     from pelican.settings import read_settings
 
@@ -117,6 +132,7 @@ def build_site(
         collector.errors.append(f"Lỗi khi dựng trang: {type(exc).__name__}: {exc}")
     finally:
         root.removeHandler(collector)
+        _forget_unfinished_sitemap()
         result.seconds = time.perf_counter() - started
     result.errors, result.warnings = collector.errors, collector.warnings
     result.skipped = collector.skipped

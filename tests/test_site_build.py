@@ -241,3 +241,15 @@ def test_the_build_reports_problems_of_published_photos(tmp_path):
     result = build(content, tmp_path / "out", tmp_path / "cache")
     assert result.ok  # merged content is published; the editors are told
     assert [w for w in result.warnings if "photo.blurry" in w and "tin-anh-mo/anh-1.jpg" in w]
+
+
+def test_a_failed_build_does_not_break_the_next_builds_sitemap(tmp_path):
+    content = tmp_path / "content"
+    write_item(content, "tin-dau-tien", seed=1)
+    broken_theme = tmp_path / "theme"
+    (broken_theme / "templates").mkdir(parents=True)
+    (broken_theme / "templates" / "index.html").write_text("{% for x in %}")
+    assert not build(content, tmp_path / "bad", tmp_path / "cache", THEME=str(broken_theme)).ok
+    good = build(content, tmp_path / "good", tmp_path / "cache")
+    assert good.ok
+    assert "/tin-bai/tin-dau-tien/" in (tmp_path / "good" / "sitemap.xml").read_text()
