@@ -48,6 +48,7 @@ WEIGHT_SCALE = 10  # stored weights are ints: round(bm25 part * scale)
 CHUNK_BYTES = 40_000  # target size of one term chunk (uncompressed)
 SNIPPET_CHARS = 6_000  # body text kept for snippets (the index uses all of it)
 
+_MARKS = re.compile("[\u0300-\u036f]")  # the combining marks Vietnamese uses
 _WORD = re.compile(r"[^\W_]+")
 _FAST_WORD = re.compile(r"\w+")  # the same, on text whose "_" became spaces
 # Pairs are formed within a phrase only: punctuation ends it.
@@ -64,45 +65,15 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
-def exact(word: str) -> str:
-    return unicodedata.normalize("NFC", word).lower()
-
-
-_MARKS = re.compile("[\u0300-\u036f]")
-_fold_cache: dict[str, str] = {}
-
-
 def words(text: str) -> list[tuple[str, str]]:
-    """``[(folded, exact), …]`` of the words of ``text`` in order."""
-    result = []
-    for match in _WORD.finditer(unicodedata.normalize("NFC", text)):
-        word = match.group().lower()
-        folded = _fold_cache.get(word)
-        if folded is None:
-            folded = _fold_cache[word] = fold(word)
-            if len(_fold_cache) > 200_000:
-                _fold_cache.clear()
-        result.append((folded, word))
-    return result
-
-
-def phrases(text: str) -> list[list[tuple[str, str]]]:
-    return [w for part in _PHRASE_BREAK.split(text) if (w := words(part))]
+    """``[(folded, exact), …]`` of the words of ``text`` in order (as a query is read)."""
+    return [(fold(w), w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
 
 
 def _phrase_words(text: str) -> list[list[str]]:
     """Exact (NFC, lower-case) words of ``text``, phrase by phrase."""
     text = unicodedata.normalize("NFC", text).lower().replace("_", " ")
     return [w for part in _PHRASE_BREAK.split(text) if (w := _FAST_WORD.findall(part))]
-
-
-def _folded(word: str) -> str:
-    folded = _fold_cache.get(word)
-    if folded is None:
-        if len(_fold_cache) > 200_000:
-            _fold_cache.clear()
-        folded = _fold_cache[word] = fold(word)
-    return folded
 
 
 class _TextOf:
