@@ -40,7 +40,8 @@ def test_pages_have_clean_urls_and_are_revalidated(served, demo_pages):
 
 
 def test_unknown_addresses_get_the_sites_404_page(served):
-    for path in ("/khong-co/", "/tin-bai/khong-co-tin-nay/", "/.git/config", "/anh/x/y-800.jpg"):
+    for path in ("/khong-co/", "/tin-bai/khong-co-tin-nay/", "/.git/config", "/anh/x/y-800.jpg",
+                 "/anh/", "/tin-bai/", "/theme/", "/feeds/"):  # folders without index.html
         status, headers, body = fetch(served["demo"], path)
         assert status == 404, path
         assert "Không tìm thấy trang" in body.decode(), path
