@@ -153,3 +153,14 @@ def test_among_5000_items_marks_and_phrases_rank(big_search):
         "/tin-bai/kim-doan-dai-bieu-takeo/"
     assert "/tin-bai/kim-sua-doan-duong/" in search(big_search, "sua chua doan duong")["urls"][:3]
     assert search(big_search, "dong bao khmer vui don tet")["urls"][0] == "/tin-bai/kim-chol-chnam-thmay/"
+
+
+def test_more_results_come_ten_at_a_time_and_take_the_focus(search_page):
+    found = search(search_page, "mat tran")
+    assert len(found["urls"]) == 10 and search_page.is_visible(".search-more")
+    search_page.focus(".search-more")
+    search_page.keyboard.press("Enter")
+    search_page.wait_for_function("() => document.querySelectorAll('.search-results li').length > 10")
+    focused = search_page.evaluate("""() => [...document.querySelectorAll('.search-results li')]
+        .indexOf(document.activeElement.closest('li'))""")
+    assert focused == 10  # the first new result's link

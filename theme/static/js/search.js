@@ -13,7 +13,12 @@
   var list = root.querySelector(".search-results");
   var more = root.querySelector(".search-more");
   var PAGE = 10;
-  var WORD = /[\p{L}\p{N}]+/gu;
+  var WORD;
+  try {
+    WORD = new RegExp("[\\p{L}\\p{N}]+", "gu");
+  } catch (e) {  // browsers before Unicode property escapes: Latin letters cover Vietnamese
+    WORD = /[0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff]+/g;
+  }
   var BREAK = /[.,;:!?()[\]{}"“”‘’«»…/|\n\r\t–—-]+/;
   var cache = {};
   var meta = null;
@@ -186,10 +191,11 @@
   function show(search) {
     var ids = search.ids.slice(search.shown, search.shown + PAGE);
     return Promise.all(ids.map(function (id) { return get("f/" + id + ".json"); })).then(function (frags) {
-      if (search !== current) return;
-      frags.forEach(function (frag) { list.appendChild(render(frag, search.matches)); });
+      if (search !== current) return null;
+      var items = frags.map(function (frag) { return list.appendChild(render(frag, search.matches)); });
       search.shown += ids.length;
       more.hidden = search.shown >= search.ids.length;
+      return items[0];
     });
   }
 
@@ -249,7 +255,11 @@
     clearTimeout(timer);
     timer = setTimeout(update, 200, true);
   });
-  more.addEventListener("click", function () { if (current && current.ids) show(current); });
+  more.addEventListener("click", function () {
+    if (!current || !current.ids) return;
+    // Focus goes to the first new result: the button may vanish after the last ones.
+    show(current).then(function (first) { if (first) first.querySelector("a").focus(); });
+  });
   var initial = new URLSearchParams(location.search).get("q");
   if (initial) { input.value = initial; run(initial); } else root.setAttribute("data-state", "done");
 })();
