@@ -80,6 +80,17 @@ def server_block(root: Path, port: int) -> str:
     return conf
 
 
+def _die_with_parent() -> None:
+    """In the child: if pytest is killed, nginx gets SIGTERM too (Linux; elsewhere a no-op)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 @dataclass
 class Nginx:
     """One nginx (master + 1 worker) serving several sites on their own ports."""
@@ -114,7 +125,8 @@ class Nginx:
         command = [self.binary, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")]
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 10
         for url in self.urls.values():
             while True:
@@ -169,8 +181,8 @@ def served(demo_site, fixture_site, nginx_path, tmp_path_factory):
     _big_site(demo_base / "output", big)
     server = Nginx(nginx_path, tmp_path_factory.mktemp("nginx"),
                    {"demo": demo_base / "output", "fixture": fixture_base / "output", "big": big})
-    server.start()
     try:
+        server.start()
         yield server.urls
     finally:
         server.stop()
