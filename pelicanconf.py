@@ -102,7 +102,7 @@ AUTHOR_FEED_RSS = None
 
 SITEMAP = {
     "format": "xml",
-    "exclude": ["tu-khoa/", "ban-nhap/", "bien-tap/"],
+    "exclude": ["tu-khoa/", "ban-nhap/", "bien-tap/", "tim-kiem/", "404.html"],
 }
 READERS = {"rst": None, "html": None, "htm": None}  # Markdown bundles only
 
