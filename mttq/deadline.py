@@ -21,6 +21,7 @@ from .workdays import (
     checked_years,
     column_coordination_date,
     days_off,
+    format_clock,
     format_date,
     next_working_day,
     parse_local_datetime,
@@ -56,11 +57,7 @@ def _day_label(day: date) -> str:
 
 
 def _moment_label(moment: datetime) -> str:
-    local = to_local(moment)
-    clock = f"{local.hour:02d}:{local.minute:02d}"
-    if local.second:
-        clock += f":{local.second:02d}"
-    return f"{clock} {_day_label(local.date())}"
+    return f"{format_clock(moment)} {_day_label(to_local(moment).date())}"
 
 
 def _hours(value: float) -> str:

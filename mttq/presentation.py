@@ -12,9 +12,7 @@ import xml.etree.ElementTree as etree
 from markupsafe import Markup
 
 from .figures import CARD_SIZES, picture_element
-from .workdays import LOCAL_TZ
-
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+from .workdays import LOCAL_TZ, weekday_vi
 
 
 def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
@@ -23,6 +21,12 @@ def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
             return moment.replace(tzinfo=LOCAL_TZ)
         return moment.astimezone(LOCAL_TZ)
     return moment
+
+
+def weekday_title(day: dt.date) -> str:
+    """``Thứ Sáu``: the weekday as it starts a line."""
+    weekday = weekday_vi(day)
+    return weekday[0].upper() + weekday[1:]
 
 
 def vn_date(moment) -> str:
@@ -35,7 +39,7 @@ def vn_datetime(moment) -> str:
     if not moment:
         return ""
     local = _local(moment)
-    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y %H:%M}"
+    return f"{weekday_title(local.date())}, {local:%d/%m/%Y %H:%M}"
 
 
 def iso_datetime(moment) -> str:

@@ -128,32 +128,11 @@ def make_record(
 
 
 def first_commit_times(content_root: Path) -> dict[str, dt.datetime]:
-    """Absolute path -> time of the first commit that added it, for a whole tree.
+    """Absolute path -> time of the first commit that added it (submission times):
+    the batched form of :func:`mttq.check.first_commit_time`."""
+    from .gitdates import added_times
 
-    The batched form of :func:`mttq.check.first_commit_time` (one ``git log``
-    instead of one per item); empty outside git.
-    """
-    root = Path(content_root).resolve()
-    try:
-        top = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-        log = subprocess.run(
-            ["git", "-C", top, "-c", "core.quotepath=off", "log", "--diff-filter=A",
-             "--name-only", "--format=%x00%cI", "--", str(root)],
-            capture_output=True, text=True, check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return {}
-    added: dict[str, dt.datetime] = {}
-    when = None
-    for line in log.splitlines():  # newest first: the last time seen is the first commit
-        if line.startswith("\x00"):
-            when = dt.datetime.fromisoformat(line[1:])
-        elif line and when is not None:
-            added[str(Path(top, line))] = when
-    return added
+    return added_times(content_root, first_parent=False)
 
 
 def read_published(content_root: Path, registries, *, now: dt.datetime | None = None,

@@ -69,13 +69,16 @@ def format_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
-def format_datetime(moment: datetime) -> str:
-    """``HH:MM dd/mm/yyyy`` in local time (seconds shown when not zero)."""
+def format_clock(moment: datetime) -> str:
+    """``HH:MM`` in local time (``HH:MM:SS`` when the seconds are not zero)."""
     local = to_local(moment)
     clock = f"{local.hour:02d}:{local.minute:02d}"
-    if local.second:
-        clock += f":{local.second:02d}"
-    return f"{clock} {format_date(local.date())}"
+    return f"{clock}:{local.second:02d}" if local.second else clock
+
+
+def format_datetime(moment: datetime) -> str:
+    """``HH:MM dd/mm/yyyy`` in local time (seconds shown when not zero)."""
+    return f"{format_clock(moment)} {format_date(to_local(moment).date())}"
 
 
 # --------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from mttq.anniversaries import current_banners, load_anniversaries
 from mttq.charts import month_rows, quota_chart, year_rows
 from mttq.columns import load_column_plans
 from mttq.header import decode_text, parse_header
-from mttq.presentation import WEEKDAYS
+from mttq.presentation import weekday_title
 from mttq.quota import (
     QuotaItem, first_commit_times, make_record, months_until, requirements_for, today_from_setting,
     year_report,
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 def weekday_date(day: dt.date) -> str:
     """``Thứ Sáu, 03/11/2023``."""
-    return f"{WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y}"
+    return f"{weekday_title(day)}, {day:%d/%m/%Y}"
 
 
 # --------------------------------------------------------------------------
