@@ -176,20 +176,49 @@ class RenditionStats:
     linked: int = 0
 
 
-def _place(cached: Path, target: Path) -> bool:
-    """Hard-link (or copy) a cached file into the output; False if already there."""
-    try:
-        if target.stat().st_ino == cached.stat().st_ino:
-            return False
-        target.unlink()
-    except FileNotFoundError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(cached, target)
-    except OSError:
-        shutil.copyfile(cached, target)
+def _place(cached: str, target: str) -> bool:
+    """Hard-link (or copy) a cached file into the output; False if already there.
+
+    Plain strings and one system call in the usual case (a fresh output folder):
+    a warm build places tens of thousands of files.
+    """
+    for _ in range(3):
+        try:
+            os.link(cached, target)
+            return True
+        except FileExistsError:
+            here, there = os.stat(target), os.stat(cached)
+            if (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev):
+                return False
+            os.unlink(target)
+        except FileNotFoundError:
+            if not os.path.exists(cached):
+                raise
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except OSError:  # no hard links here (another file system, say): copy
+            break
+    shutil.copyfile(cached, target)
     return True
+
+
+class _CacheListing:
+    """Which cached files exist: one directory listing per digest prefix
+    instead of one ``stat`` per rendition."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.names: dict[str, set[str]] = {}
+
+    def __contains__(self, name: str) -> bool:
+        prefix = name[:2]
+        names = self.names.get(prefix)
+        if names is None:
+            try:
+                names = set(os.listdir(os.path.join(self.root, prefix)))
+            except FileNotFoundError:
+                names = set()
+            self.names[prefix] = names
+        return name[3:] in names
 
 
 def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT_WIDTHS,
@@ -200,8 +229,11 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
     key = _settings_key(widths)
     stats = RenditionStats()
     to_encode: dict[str, list[tuple[int, int, str, str]]] = {}
-    placements: list[tuple[Path, Path]] = []
+    placements: list[tuple[str, str]] = []
     seen: set[str] = set()
+    root = os.path.join(str(cache_dir), "renditions")
+    cached_files = _CacheListing(root)
+    output_root = str(output_root)
     for plan in plans:
         if plan.source in seen:
             continue
@@ -212,12 +244,13 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
         missing = False
         for rendition in plan.renditions:
             stats.renditions += 1
-            cached = cache_dir / "renditions" / _cached_name(digest, rendition, key)
-            missing = missing or not cached.exists()
-            jobs.append((rendition.width, rendition.height, rendition.format, str(cached)))
-            placements.append((cached, Path(output_root) / rendition.path))
+            name = _cached_name(digest, rendition, key)
+            cached = os.path.join(root, name)
+            missing = missing or name not in cached_files
+            jobs.append((rendition.width, rendition.height, rendition.format, cached))
+            placements.append((cached, os.path.join(output_root, rendition.path)))
         if missing:  # all of a photo's sizes at once: the resize cascade is always the same
-            Path(jobs[0][3]).parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(jobs[0][3]), exist_ok=True)
             to_encode[plan.source] = jobs
     hashes.save()
     if to_encode:
