@@ -26,6 +26,19 @@ from mttq.settings import registries_from_settings, with_defaults
 log = logging.getLogger(__name__)
 
 
+def newest_items(items, count: int) -> list:
+    """The items that can be among a feed's ``count`` newest entries.
+
+    :func:`mttq.feeds.newest` orders entries by publication time; with ties at
+    the edge every tied item is kept, so the choice is the same as from all.
+    """
+    ordered = sorted(items, key=lambda a: a.date, reverse=True)
+    if not count or count <= 0 or len(ordered) <= count:
+        return ordered
+    edge = ordered[count - 1].date
+    return [a for a in ordered if a.date >= edge]
+
+
 class FeedsGenerator(Generator):
     def generate_context(self):
         settings = with_defaults(self.settings)
@@ -74,12 +87,17 @@ class FeedsGenerator(Generator):
         output = Path(self.output_path)
         authority = id_authority(settings["MTTQ_FEED_ID_AUTHORITY"], self.siteurl)
         id_prefix = tag_uri(authority, settings["MTTQ_FEED_ID_DATE"], "")
-        entries = {a.slug: self._entry(a, settings, output, id_prefix)
-                   for a in self.site[1]}
+        entries: dict[str, object] = {}
+
+        def entry(article):  # only the items a feed shows (the newest ones) are made
+            if article.slug not in entries:
+                entries[article.slug] = self._entry(article, settings, output, id_prefix)
+            return entries[article.slug]
+
         count = settings["MTTQ_FEED_ITEMS"]
         written = 0
         for spec, items in [self.site, *self.topics, *self.units]:
-            chosen = newest((entries[a.slug] for a in items), count)
+            chosen = newest((entry(a) for a in newest_items(items, count)), count)
             for link in spec.links:
                 data = render_feed(spec, link.format, chosen, language=settings["DEFAULT_LANG"],
                                    publisher=settings.get("SITE_PUBLISHER", ""),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from types import SimpleNamespace
 
 from mttq.listing import group_by, neighbours, related_items
 from mttq.settings import registries_from_settings, with_defaults
@@ -21,15 +23,72 @@ def refuse_duplicate_slugs(generator):
                       " và ".join(sorted(paths)), slug, slug)
 
 
+def freeze_urls(contents) -> None:
+    """Compute each item's URL once.
+
+    Pelican recomputes ``article.url`` from its settings and metadata on every
+    access (a metadata copy and path arithmetic); the templates ask for it tens
+    of times per item (cards, previous/next, related items), which was the
+    largest single cost of a warm build. Pelican returns ``override_url`` when
+    set; it is set here from the URL Pelican computed itself, once every
+    slug, date, category and status is final.
+    """
+    for content in contents:
+        content.override_url = content.url
+
+
+class _RelatedTable:
+    """Related items of every item, computed on first use (in the process that
+    renders the item pages: see ``parallel.py``) from plain records of the
+    fields the scoring reads (Pelican's ``slug`` properties are slow when read
+    millions of times)."""
+
+    def __init__(self, articles, count: int):
+        self.articles = articles
+        self.count = count
+        self.table: dict[str, list] | None = None
+
+    def of(self, slug: str) -> list:
+        if self.table is None:
+            by_slug, records = {}, []
+            for article in self.articles:
+                by_slug[article.slug] = article
+                records.append(SimpleNamespace(
+                    slug=article.slug, date=article.date,
+                    tags=[SimpleNamespace(slug=t.slug)
+                          for t in getattr(article, "tags", None) or ()],
+                    category=SimpleNamespace(slug=article.category.slug)))
+            self.table = {slug: [by_slug[r.slug] for r in chosen] for slug, chosen
+                          in related_items(records, self.count).items()}
+        return self.table[slug]
+
+
+class RelatedItems(Sequence):
+    """An item's related items (a list to templates), computed when first read."""
+
+    __slots__ = ("_table", "_slug")
+
+    def __init__(self, table: _RelatedTable, slug: str):
+        self._table = table
+        self._slug = slug
+
+    def __getitem__(self, index):
+        return self._table.of(self._slug)[index]
+
+    def __len__(self) -> int:
+        return len(self._table.of(self._slug))
+
+
 def link_items(generator):
     settings = with_defaults(generator.settings)
     refuse_duplicate_slugs(generator)
     articles = generator.articles
+    freeze_urls([*articles, *generator.drafts, *generator.hidden_articles])
     pairs = neighbours(articles)
-    related = related_items(articles, settings["MTTQ_RELATED_COUNT"])
+    related = _RelatedTable(list(articles), settings["MTTQ_RELATED_COUNT"])
     for article in articles:
         article.previous_item, article.next_item = pairs[article.slug]
-        article.related_items = related[article.slug]
+        article.related_items = RelatedItems(related, article.slug)
     registries = registries_from_settings(settings)
     by_topic = group_by(articles, lambda a: a.category.slug)
     categories = {c.slug: c for c, _ in generator.categories}

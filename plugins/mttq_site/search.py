@@ -3,11 +3,16 @@
 A thin adapter: :mod:`mttq.search_index` builds the index from the published
 items and pages; this generator writes its files into a folder named by their
 content hash (``tim-kiem/<hash>/``, cacheable for ever) and renders the page
-that names that folder, so a page and its index always match.
+that names that folder, so a page and its index always match. The index is
+built while the pages are rendered, in a second process where there is a
+second core (``all_generators_finalized`` starts it, ``generate_output`` waits
+for it).
 """
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from pathlib import Path
 
@@ -47,27 +52,88 @@ def page_doc(page, siteurl: str) -> SearchDoc:
                      body=html_text(page.content), kind="Trang")
 
 
+def _build_and_write(articles, pages, siteurl: str, folder: Path, connection=None):
+    """Build the index of the items and pages, write it under ``folder/<version>/``."""
+    try:
+        docs = [item_doc(a, siteurl) for a in articles] + [page_doc(p, siteurl) for p in pages]
+        index = build_index(docs)
+        write_index(index, folder / index.version)
+        result = ("ok", index.version, index.docs, index.terms, index.total_bytes("t/"))
+    except Exception as exc:  # reported by the build, in the parent process
+        result = ("error", f"{type(exc).__name__}: {exc}")
+    if connection is None:
+        return result
+    connection.send(result)
+    connection.close()
+
+
+class _IndexJob:
+    """The index built beside the page rendering: in a forked process when the
+    platform has ``fork`` (a 2-core machine renders pages on one core and
+    builds the index on the other), else right away in this process."""
+
+    def __init__(self, articles, pages, siteurl: str, folder: Path, parallel: bool):
+        self.started = time.perf_counter()
+        self.process = None
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            receiver, sender = context.Pipe(duplex=False)
+            # Forked: the child sees the articles as they are (nothing is pickled).
+            self.process = context.Process(
+                target=_build_and_write, args=(articles, pages, siteurl, folder, sender),
+                daemon=True)
+            self.process.start()
+            sender.close()
+            self.receiver = receiver
+        else:
+            self.outcome = _build_and_write(articles, pages, siteurl, folder)
+
+    def result(self):
+        if self.process is not None:
+            try:
+                self.outcome = self.receiver.recv()
+            except EOFError:
+                self.outcome = ("error", f"tiến trình dựng mục lục dừng (mã {self.process.exitcode})")
+            self.process.join()
+            self.process = None
+        if self.outcome[0] == "error":
+            raise RuntimeError(f"Không dựng được mục lục tìm kiếm: {self.outcome[1]}")
+        return self.outcome[1:]
+
+
 class SearchPageGenerator(Generator):
     def generate_context(self):
         settings = with_defaults(self.settings)
         self.context["search_url"] = settings["MTTQ_SEARCH_URL"]
+        self.job = None
+
+    def start_index(self):
+        """Called once every generator has its context (``all_generators_finalized``)."""
+        settings = with_defaults(self.settings)
+        parallel = (settings["MTTQ_WORKERS"] or os.cpu_count() or 1) > 1
+        self.job = _IndexJob(list(self.context.get("articles", [])),
+                             list(self.context.get("pages", [])), settings["SITEURL"],
+                             Path(self.output_path) / settings["MTTQ_SEARCH_URL"], parallel)
 
     def generate_output(self, writer):
         settings = with_defaults(self.settings)
-        siteurl = settings["SITEURL"]
-        started = time.perf_counter()
-        docs = [item_doc(a, siteurl) for a in self.context.get("articles", [])]
-        docs += [page_doc(p, siteurl) for p in self.context.get("pages", [])]
-        index = build_index(docs)
-        folder = f"{settings['MTTQ_SEARCH_URL']}{index.version}/"
-        write_index(index, Path(self.output_path) / folder)
-        log.info("Tìm kiếm: %d trang, %d từ, %d KB mục lục (%.1f s)", index.docs, index.terms,
-                 index.total_bytes("t/") // 1024, time.perf_counter() - started)
+        if self.job is None:
+            self.start_index()
+        version, docs, terms, size = self.job.result()
+        folder = f"{settings['MTTQ_SEARCH_URL']}{version}/"
+        log.info("Tìm kiếm: %d trang, %d từ, %d KB mục lục (%.1f s)", docs, terms, size // 1024,
+                 time.perf_counter() - self.job.started)
         writer.write_file(
             settings["MTTQ_SEARCH_SAVE_AS"], self.get_template("search"), self.context,
             settings["RELATIVE_URLS"], template_name="search", url=settings["MTTQ_SEARCH_URL"],
             search_index_path=folder, page_name=settings["MTTQ_SEARCH_URL"].rstrip("/"),
         )
+
+
+def start_index(generators):
+    for generator in generators:
+        if isinstance(generator, SearchPageGenerator):
+            generator.start_index()
 
 
 def get_generators(pelican):
