@@ -7,9 +7,8 @@
 - selected: rewrite only the pages showing an edited item (``invoke serve``)
 - parallel: a second process renders the item and keyword pages
 """
-from functools import lru_cache
-
 from pelican import signals
+from pelican.contents import Content
 
 from .feeds import get_generators as feed_generators
 from .links import link_items
@@ -29,17 +28,23 @@ def get_generators(pelican):
     return UnitPagesGenerator
 
 
-@lru_cache(maxsize=50_000)
-def _card_picture(photo, siteurl, eager):
-    return FILTERS["card_picture"](photo, siteurl, eager)
+_CARDS: dict[tuple, tuple] = {}  # (id(photo), siteurl, eager) -> (photo, markup)
 
 
 def card_picture(photo, siteurl: str = "", eager: bool = False):
     """``card_picture``, remembered: an item's card is shown on ~10 listing
     pages and as a related item, and its markup never changes for the same
-    photo plan (a frozen, hashable value). A plain function, so the settings
-    that hold it can be pickled (Pelican's reader cache pickles them)."""
-    return _card_picture(photo, siteurl, eager)
+    photo. Keyed by the photo object (hashing its plan costs more than the
+    lookup saves); the entry keeps the photo alive, so its id is not reused.
+    A plain function, so the settings that hold it can still be pickled
+    (Pelican's reader cache pickles them)."""
+    key = (id(photo), siteurl, eager)
+    entry = _CARDS.get(key)
+    if entry is None or entry[0] is not photo:
+        if len(_CARDS) > 50_000:
+            _CARDS.clear()
+        entry = _CARDS[key] = (photo, FILTERS["card_picture"](photo, siteurl, eager))
+    return entry[1]
 
 
 _FILTERS = {**FILTERS, "card_picture": card_picture}
@@ -49,6 +54,17 @@ def configure(pelican):
     """Project defaults and Jinja filters, before any generator copies settings."""
     with_defaults(pelican.settings)
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(_FILTERS)
+    forget_previous_builds()
+
+
+def forget_previous_builds():
+    """A process that builds again (``invoke serve``, tests) drops what it
+    remembered of earlier builds: our card markup and Pelican's memoized item
+    bodies and summaries (kept per object, they would keep every earlier
+    build's items alive)."""
+    _CARDS.clear()
+    for method in (Content.get_content, Content.get_summary):
+        method.cache.clear()
 
 
 def contexts_ready(generators):

@@ -1,10 +1,15 @@
 """Attach previous/next and related items, and the home page's topic blocks."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from types import SimpleNamespace
 
+from mttq import listing
 from mttq.listing import group_by, neighbours, related_items
 from mttq.settings import registries_from_settings, with_defaults
 
@@ -41,25 +46,51 @@ class _RelatedTable:
     """Related items of every item, computed on first use (in the process that
     renders the item pages: see ``parallel.py``) from plain records of the
     fields the scoring reads (Pelican's ``slug`` properties are slow when read
-    millions of times)."""
+    millions of times). The table depends only on each item's slug, date,
+    topic and tags: it is kept in the cache and reused while they are the
+    same (a warm rebuild, an edit of an item's text)."""
 
-    def __init__(self, articles, count: int):
+    def __init__(self, articles, count: int, cache_dir: Path | None = None):
         self.articles = articles
         self.count = count
+        self.cache_dir = cache_dir
         self.table: dict[str, list] | None = None
+
+    def _compute(self) -> dict[str, list[str]]:
+        records = [SimpleNamespace(
+            slug=a.slug, date=a.date,
+            tags=[SimpleNamespace(slug=t.slug) for t in getattr(a, "tags", None) or ()],
+            category=SimpleNamespace(slug=a.category.slug)) for a in self.articles]
+        key = hashlib.sha256(repr((self.count, [
+            (r.slug, r.date.isoformat(), r.category.slug, [t.slug for t in r.tags])
+            for r in records])).encode())
+        key.update(Path(listing.__file__).read_bytes())  # a change of the scoring
+        cached = self.cache_dir / f"related-{key.hexdigest()[:24]}.json" if self.cache_dir else None
+        if cached is not None:
+            try:
+                return json.loads(cached.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                pass
+        table = {slug: [r.slug for r in chosen]
+                 for slug, chosen in related_items(records, self.count).items()}
+        if cached is not None:
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(table), encoding="utf-8")
+                tmp.replace(cached)
+                for old in sorted(self.cache_dir.glob("related-*.json"),
+                                  key=lambda p: p.stat().st_mtime, reverse=True)[3:]:
+                    old.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return table
 
     def of(self, slug: str) -> list:
         if self.table is None:
-            by_slug, records = {}, []
-            for article in self.articles:
-                by_slug[article.slug] = article
-                records.append(SimpleNamespace(
-                    slug=article.slug, date=article.date,
-                    tags=[SimpleNamespace(slug=t.slug)
-                          for t in getattr(article, "tags", None) or ()],
-                    category=SimpleNamespace(slug=article.category.slug)))
-            self.table = {slug: [by_slug[r.slug] for r in chosen] for slug, chosen
-                          in related_items(records, self.count).items()}
+            by_slug = {a.slug: a for a in self.articles}
+            self.table = {s: [by_slug[o] for o in others]
+                          for s, others in self._compute().items()}
         return self.table[slug]
 
 
@@ -85,7 +116,8 @@ def link_items(generator):
     articles = generator.articles
     freeze_urls([*articles, *generator.drafts, *generator.hidden_articles])
     pairs = neighbours(articles)
-    related = _RelatedTable(list(articles), settings["MTTQ_RELATED_COUNT"])
+    related = _RelatedTable(list(articles), settings["MTTQ_RELATED_COUNT"],
+                            Path(settings["MTTQ_CACHE_DIR"]))
     for article in articles:
         article.previous_item, article.next_item = pairs[article.slug]
         article.related_items = RelatedItems(related, article.slug)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -20,7 +21,7 @@ from mttq import problems as P
 from mttq.figures import FigureMaker
 from mttq.gitdates import added_time
 from mttq.header import TextDecodeError, decode_text, parse_header
-from mttq.item import ITEM_TYPES, read_item
+from mttq.item import ITEM_FILE, ITEM_TYPES, read_item
 from mttq.markdown_photos import render_body
 from mttq.sanitize import sanitize_html
 from mttq.settings import registries_from_settings, with_defaults
@@ -147,6 +148,29 @@ class BundleReader(MarkdownReader):
 
 def add_reader(readers):
     readers.reader_classes["md"] = BundleReader
+    stamp_bundles(readers)
+
+
+def stamp_bundles(readers) -> None:
+    """Pelican's reader cache trusts an ``index.md`` while its own stamp is
+    unchanged; an item's page also depends on its photos (sizes, renditions),
+    so a bundle's stamp includes the size and time of every file beside it:
+    replacing a photo is seen even when ``index.md`` was not touched."""
+    own = type(readers)._get_file_stamp  # set up after this signal: called later
+
+    def stamp(filename):
+        value = own(readers, filename)
+        if os.path.basename(filename) != ITEM_FILE:
+            return value
+        try:
+            with os.scandir(os.path.dirname(filename)) as entries:
+                files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                               for e in entries if e.is_file() and e.name != ITEM_FILE)
+        except OSError:
+            return value
+        return (value, tuple(files))
+
+    readers._get_file_stamp = stamp
 
 
 def register():

@@ -6,23 +6,29 @@ content hash (``tim-kiem/<hash>/``, cacheable for ever) and renders the page
 that names that folder, so a page and its index always match. The index is
 built while the pages are rendered, in a second process where there is a
 second core (``all_generators_finalized`` starts it, ``generate_output`` waits
-for it).
+for it), and kept in the cache (``<MTTQ_CACHE_DIR>/search-index/``): a build
+whose items and pages give the same :func:`fingerprint` reuses it.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
+import shutil
 import time
 from pathlib import Path
 
 from pelican.generators import Generator
 
 from mttq.presentation import vn_date
-from mttq.search_index import SearchDoc, build_index, html_text, write_index
+from mttq import search_index
+from mttq.search_index import FORMAT_VERSION, SearchDoc, build_index, html_text, write_index
 from mttq.settings import with_defaults
 
 log = logging.getLogger(__name__)
+KEEP_INDEXES = 3  # indexes kept in the cache
 
 
 def _absolute(siteurl: str, url: str) -> str:
@@ -52,13 +58,54 @@ def page_doc(page, siteurl: str) -> SearchDoc:
                      body=html_text(page.content), kind="Trang")
 
 
-def _build_and_write(articles, pages, siteurl: str, folder: Path, connection=None):
-    """Build the index of the items and pages, write it under ``folder/<version>/``."""
+def fingerprint(articles, pages, siteurl: str) -> str:
+    """A hash of everything the index is made of: the same items and pages
+    give the same index (a warm rebuild reuses it instead of rebuilding)."""
+    sha = hashlib.sha256(f"{FORMAT_VERSION}\0{siteurl}\0".encode())
+    sha.update(Path(search_index.__file__).read_bytes())  # a change of the indexer
+    for article in articles:
+        category, unit = getattr(article, "category", None), getattr(article, "unit", None)
+        fields = (article.url, article.title, getattr(article, "summary_text", ""),
+                  getattr(article, "summary", ""), article.content,
+                  [t.name for t in getattr(article, "tags", None) or ()],
+                  getattr(category, "name", ""), getattr(unit, "name", ""),
+                  str(getattr(article, "author", "")), vn_date(article.date),
+                  getattr(article, "type_name", ""))
+        sha.update(repr(fields).encode("utf-8", "surrogatepass"))
+    for page in pages:
+        sha.update(repr((page.url, page.title, page.content)).encode("utf-8", "surrogatepass"))
+    return sha.hexdigest()[:24]
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for folder, _, files in os.walk(source):
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(os.path.join(folder, name), destination / name)
+            except OSError:
+                shutil.copyfile(os.path.join(folder, name), destination / name)
+
+
+def _build_and_write(articles, pages, siteurl: str, folder: Path, cache: Path,
+                     connection=None):
+    """Build the index of the items and pages into ``cache`` (files and
+    ``result.json``), then place it under ``folder/<version>/``."""
     try:
         docs = [item_doc(a, siteurl) for a in articles] + [page_doc(p, siteurl) for p in pages]
         index = build_index(docs)
-        write_index(index, folder / index.version)
         result = ("ok", index.version, index.docs, index.terms, index.total_bytes("t/"))
+        building = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        write_index(index, building / "files")
+        (building / "result.json").write_text(json.dumps(result[1:]))
+        shutil.rmtree(cache, ignore_errors=True)
+        os.replace(building, cache)
+        kept = sorted((p for p in cache.parent.iterdir() if not p.name.endswith(".tmp")),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP_INDEXES:]:  # a few: the dev and publish builds have their own
+            shutil.rmtree(old, ignore_errors=True)
+        _link_tree(cache / "files", folder / index.version)
     except Exception as exc:  # reported by the build, in the parent process
         result = ("error", f"{type(exc).__name__}: {exc}")
     if connection is None:
@@ -70,23 +117,33 @@ def _build_and_write(articles, pages, siteurl: str, folder: Path, connection=Non
 class _IndexJob:
     """The index built beside the page rendering: in a forked process when the
     platform has ``fork`` (a 2-core machine renders pages on one core and
-    builds the index on the other), else right away in this process."""
+    builds the index on the other), else right away in this process. An index
+    of the same items and pages is reused from the cache."""
 
-    def __init__(self, articles, pages, siteurl: str, folder: Path, parallel: bool):
+    def __init__(self, articles, pages, siteurl: str, folder: Path, cache_dir: Path,
+                 parallel: bool):
         self.started = time.perf_counter()
         self.process = None
+        cache = cache_dir / "search-index" / fingerprint(articles, pages, siteurl)
+        try:
+            self.outcome = ("ok", *json.loads((cache / "result.json").read_text()))
+            _link_tree(cache / "files", folder / self.outcome[1])
+            self.reused = True
+            return
+        except (OSError, ValueError):
+            self.reused = False
         if parallel and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             receiver, sender = context.Pipe(duplex=False)
             # Forked: the child sees the articles as they are (nothing is pickled).
             self.process = context.Process(
-                target=_build_and_write, args=(articles, pages, siteurl, folder, sender),
-                daemon=True)
+                target=_build_and_write,
+                args=(articles, pages, siteurl, folder, cache, sender), daemon=True)
             self.process.start()
             sender.close()
             self.receiver = receiver
         else:
-            self.outcome = _build_and_write(articles, pages, siteurl, folder)
+            self.outcome = _build_and_write(articles, pages, siteurl, folder, cache)
 
     def result(self):
         if self.process is not None:
@@ -113,7 +170,8 @@ class SearchPageGenerator(Generator):
         parallel = (settings["MTTQ_WORKERS"] or os.cpu_count() or 1) > 1
         self.job = _IndexJob(list(self.context.get("articles", [])),
                              list(self.context.get("pages", [])), settings["SITEURL"],
-                             Path(self.output_path) / settings["MTTQ_SEARCH_URL"], parallel)
+                             Path(self.output_path) / settings["MTTQ_SEARCH_URL"],
+                             Path(settings["MTTQ_CACHE_DIR"]), parallel)
 
     def generate_output(self, writer):
         settings = with_defaults(self.settings)
@@ -121,8 +179,8 @@ class SearchPageGenerator(Generator):
             self.start_index()
         version, docs, terms, size = self.job.result()
         folder = f"{settings['MTTQ_SEARCH_URL']}{version}/"
-        log.info("Tìm kiếm: %d trang, %d từ, %d KB mục lục (%.1f s)", docs, terms, size // 1024,
-                 time.perf_counter() - self.job.started)
+        log.info("Tìm kiếm: %d trang, %d từ, %d KB mục lục (%.1f s%s)", docs, terms, size // 1024,
+                 time.perf_counter() - self.job.started, ", đã có sẵn" if self.job.reused else "")
         writer.write_file(
             settings["MTTQ_SEARCH_SAVE_AS"], self.get_template("search"), self.context,
             settings["RELATIVE_URLS"], template_name="search", url=settings["MTTQ_SEARCH_URL"],

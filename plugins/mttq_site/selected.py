@@ -191,6 +191,14 @@ def _transplant(old, new) -> None:
     old.refresh_metadata_intersite_links()
 
 
+def _drop_unplanned(before, plans, output: Path) -> None:
+    """Remove the item's renditions no photo plans any more (a smaller photo has
+    fewer sizes; a deleted photo has none), as a full build would not write them."""
+    planned = {r.path for plan in plans for r in plan.renditions}
+    for rendition in {r.path for plan in before for r in plan.renditions} - planned:
+        (output / rendition).unlink(missing_ok=True)
+
+
 class ItemRebuilder:
     """Rewrites the pages of one edited item of a build (see the module docstring).
 
@@ -226,10 +234,12 @@ class ItemRebuilder:
         )
         if not new.is_valid() or listing_key(new) != listing_key(old):
             return None
+        before = [photo.plan for photo in getattr(old, "photos", ())]
         _transplant(old, new)
-        publish_renditions([photo.plan for photo in getattr(old, "photos", ())], Path(output),
-                           Path(self.settings["MTTQ_CACHE_DIR"]),
+        plans = [photo.plan for photo in getattr(old, "photos", ())]
+        publish_renditions(plans, Path(output), Path(self.settings["MTTQ_CACHE_DIR"]),
                            widths=self.settings["MTTQ_RENDITION_WIDTHS"], workers=1)
+        _drop_unplanned(before, plans, Path(output))
         writer = SelectedWriter(str(output), settings=self.settings,
                                 selection=Selection(frozenset({source})))
         with signals.content_written.muted():  # the sitemap waits for the next full build
