@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""The benchmark: plain Pelican and our build, side by side on the same content.
+
+    bench/run                          # 300 items x 2 photos (a few minutes)
+    bench/run --items 5000 --photos 2  # ten years of a province (~40 min, see README)
+
+Steps, each in a fresh process (``bench/steps.py``), on one generated tree
+(``bench/generate.py``, kept in ``bench/out/`` for the next run):
+
+- plain Pelican (``bench/plainconf.py``) and ours: cold build (empty output and
+  caches: every photo encoded), warm rebuild (nothing changed), rebuild after
+  adding one item (two new photos), after editing one item's text;
+- photo checks per second (``assess_photos`` on a sample of the photos);
+- the pull-request check of one new item with five 12-MP photos, as the job
+  runs it (``invoke check --changed-from HEAD``, a fresh process);
+- the preview: ``invoke serve`` running, an item's ``index.md`` is saved, and
+  the time until its page on disk shows the edit is measured.
+
+Prints a table (seconds, ours / plain Pelican) and writes
+``bench/out/results-<N>.json``. The machine's load average is recorded before
+every step: figures taken while other work runs are not comparable.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in (ROOT, ROOT / "bench"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+STEPS = ROOT / "bench" / "steps.py"
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def run_step(step: str, *args: str, label: str) -> dict:
+    """Run one step in a new process; its JSON, its wall time and CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    load_before = load()
+    process = subprocess.run([PYTHON, str(STEPS), step, *args], capture_output=True, text=True,
+                             cwd=ROOT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        sys.stderr.write(process.stdout[-3000:] + process.stderr[-3000:])
+        raise SystemExit(f"bench: step {label} failed (exit {process.returncode})")
+    figures = json.loads(lines[-1])
+    figures.update(wall=round(wall, 2), load=load_before,
+                   cpu=round((after.ru_utime - before.ru_utime)
+                             + (after.ru_stime - before.ru_stime), 1))
+    if figures.get("ok") is False:
+        raise SystemExit(f"bench: {label}: build failed: {figures.get('errors')}")
+    print(f"  {label:<34} {wall:7.2f} s   (load {load_before})", flush=True)
+    return figures
+
+
+def wait_for_deletions(folder: Path, timeout: float = 120) -> None:
+    """A build deletes the site it replaced in the background: let it finish,
+    so that one step's cleanup does not slow the next step down."""
+    deadline = time.monotonic() + timeout
+    while any(p.name.startswith(".output.old-") for p in folder.iterdir()):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+
+
+def edit_text(index: Path) -> str:
+    """An editor's correction: one more sentence in the body; returns the old text."""
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.rstrip("\n") + " Bài viết được Ban Biên tập bổ sung thông tin.\n",
+                     encoding="utf-8")
+    return text
+
+
+def build_sequence(kind: str, content: Path, base: Path, tree: dict, seed: int,
+                   photos: int) -> dict:
+    """Cold, warm, one item added, one item edited; the content is restored."""
+    output, cache = base / "output", base / "cache"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    paths = ["--content", str(content), "--output", str(output), "--cache", str(cache)]
+    results = {}
+    label = "ours" if kind == "ours" else "plain Pelican"
+    results["cold"] = run_step(kind, *paths, label=f"{label}: cold build")
+    wait_for_deletions(base)
+    results["warm"] = run_step(kind, *paths, label=f"{label}: warm, nothing changed")
+    wait_for_deletions(base)
+    added = generate.add_item(content, len(tree["items"]), generate.DEFAULT_END + dt.timedelta(
+        hours=10), photos, seed)
+    edited = content / tree["items"][len(tree["items"]) // 2]["folder"] / "index.md"
+    try:
+        results["add"] = run_step(kind, *paths, label=f"{label}: one item added")
+        wait_for_deletions(base)
+        original = edit_text(edited)
+        try:
+            results["edit"] = run_step(kind, *paths, label=f"{label}: one item edited")
+            wait_for_deletions(base)
+        finally:
+            edited.write_text(original, encoding="utf-8")
+    finally:
+        shutil.rmtree(added.parent)
+    return results
+
+
+def pull_request_check(content: Path, seed: int) -> dict:
+    """``invoke check --changed-from HEAD`` with one new item of five 12-MP photos."""
+    _, big = generate.ensure_pool(seed, 24, os.cpu_count() or 1, big=5)
+    index = generate.add_item(content, 10**6, generate.DEFAULT_END, 5, seed, sources=big)
+    try:
+        text = index.read_text(encoding="utf-8")
+        event = re.search(r"^Event_date: (.+)$", text, re.M)
+        submitted = event.group(1) if event else "2026-06-30 10:00"
+        command = [str(Path(PYTHON).parent / "invoke"), "check", "--changed-from", "HEAD",
+                   "--content", str(content), "--submitted-at", submitted, "--format", "json"]
+        started = time.perf_counter()
+        load_before = load()
+        process = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        wall = time.perf_counter() - started
+        report = json.loads(process.stdout) if process.stdout.startswith("{") else {}
+        files = [f["path"] for f in report.get("files", [])]
+        print(f"  {'pull-request check (5 x 12 MP)':<34} {wall:7.2f} s   (load {load_before})",
+              flush=True)
+        return {"wall": round(wall, 2), "load": load_before, "exit_code": process.returncode,
+                "files": files, "photos": sum(1 for f in files if f.endswith(".jpg"))}
+    finally:
+        shutil.rmtree(index.parent)
+
+
+def preview_loop(content: Path, base: Path, cache: Path, tree: dict, edits: int = 3) -> dict:
+    """``invoke serve``: save an item, time until its page on disk shows the edit."""
+    output = base / "preview"
+    shutil.rmtree(output, ignore_errors=True)
+    process = subprocess.Popen(
+        [PYTHON, str(STEPS), "serve", "--content", str(content), "--output", str(output),
+         "--cache", str(cache)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT)
+    started = time.perf_counter()
+    log = []
+    for line in process.stdout:  # the first full build, then the server starts
+        log.append(line)
+        if line.startswith("Xem trang tại"):
+            break
+    else:
+        raise SystemExit("bench: invoke serve did not start:\n" + "".join(log[-30:]))
+    first_build = time.perf_counter() - started
+    time.sleep(1.0)  # the watcher is set up after the server
+    latencies, pages = [], []
+    items = tree["items"]
+    try:
+        for k in range(edits):
+            item = items[(k + 1) * len(items) // (edits + 2)]
+            index = content / item["folder"] / "index.md"
+            page = output / "tin-bai" / item["slug"] / "index.html"
+            marker = f"Sửa lúc xem thử {k}"
+            original = index.read_text(encoding="utf-8")
+            load_before = load()
+            saved = time.perf_counter()
+            save(index, original.replace("\n\n", f"\n\n{marker}. ", 1))
+            try:
+                while marker not in page.read_text(encoding="utf-8", errors="replace"):
+                    if time.perf_counter() - saved > 120:
+                        raise SystemExit(f"bench: the preview never showed the edit of {index}")
+                    time.sleep(0.005)
+                latencies.append(round(time.perf_counter() - saved, 3))
+                line = process.stdout.readline()  # "Đã cập nhật N trang trong x giây."
+                found = re.search(r"(\d+) trang", line)
+                pages.append(int(found.group(1)) if found else None)
+            finally:
+                save(index, original)
+            print(f"  {'preview: save -> page updated':<34} {latencies[-1]:7.2f} s   "
+                  f"(load {load_before})", flush=True)
+            time.sleep(1.5)  # the restore is rebuilt too; let it settle
+            while process.stdout and _ready(process):
+                process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            rest, _ = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            rest = ""
+    shutil.rmtree(output, ignore_errors=True)
+    final = [json.loads(line) for line in rest.splitlines() if line.startswith("{")]
+    return {"latencies": latencies, "pages": pages, "first_full_build": round(first_build, 2),
+            "max": max(latencies), "rss_mb": final[-1]["rss_mb"] if final else None}
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do: a new file renamed over the old one (never half written)."""
+    tmp = path.with_name(f".{path.name}.saving")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _ready(process) -> bool:
+    import select
+
+    return bool(select.select([process.stdout], [], [], 0)[0])
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "-"
+
+
+def table(results: dict) -> str:
+    plain, ours = results["plain"], results["ours"]
+    rows = [("Cold full build", "cold"), ("Warm rebuild, nothing changed", "warm"),
+            ("Rebuild after adding one item", "add"), ("Rebuild after editing one item", "edit")]
+    lines = [f"{'':<34} {'plain Pelican':>14} {'ours':>10} {'ours/plain':>11}  load",
+             "-" * 80]
+    for title, key in rows:
+        lines.append(f"{title:<34} {plain[key]['wall']:>12.2f} s {ours[key]['wall']:>8.2f} s "
+                     f"{ratio(ours[key]['wall'], plain[key]['wall']):>11}  "
+                     f"{plain[key]['load']}/{ours[key]['load']}")
+    cold = ours["cold"]
+    lines += [
+        "-" * 80,
+        f"{'Add / warm (ours)':<34} {ratio(ours['add']['wall'], ours['warm']['wall']):>25}",
+        f"{'Photos encoded (cold)':<34} {cold.get('encoded_photos', 0):>25} in "
+        f"{cold.get('publish_renditions_seconds', 0):.1f} s = {results['encode_per_second']:.1f}/s",
+        f"{'Photo checks in the cold build':<34} {cold.get('audited_photos', 0):>25} in "
+        f"{cold.get('audit_photos_seconds', 0):.1f} s",
+        f"{'Photo checks per second':<34} {results['assess']['per_second']:>25.1f} "
+        f"({results['assess']['photos']} photos)",
+        f"{'Pull-request check (5 x 12 MP)':<34} {results['pr_check']['wall']:>23.2f} s "
+        f"(exit {results['pr_check']['exit_code']})",
+        f"{'Preview: save -> page updated':<34} {results['preview']['max']:>23.2f} s "
+        f"(max of {results['preview']['latencies']})",
+        f"{'Peak memory, build process':<34} {results['peak_rss_mb']:>21.0f} MB "
+        f"(workers {results['peak_workers_rss_mb']:.0f} MB)",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--photos", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-plain", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    base = OUT / f"n{args.items}-p{args.photos}-s{args.seed}"
+    content = base / "content"
+    print(f"Nội dung: {args.items} tin, bài x {args.photos} ảnh ({content})", flush=True)
+    tree = generate.generate(content, args.items, args.photos, args.seed, git=True)
+    results: dict = {
+        "items": args.items, "photos_per_item": args.photos, "seed": args.seed,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version(), "load_at_start": load()},
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    print("Plain Pelican:", flush=True)
+    results["plain"] = build_sequence("plain", content, base / "plain", tree, args.seed,
+                                      args.photos)
+    print("Ours:", flush=True)
+    results["ours"] = build_sequence("ours", content, base / "ours", tree, args.seed, args.photos)
+    cold = results["ours"]["cold"]
+    encoded = cold.get("encoded_photos", 0)
+    results["encode_per_second"] = encoded / cold["publish_renditions_seconds"] if encoded else 0.0
+    print("Photos and checks:", flush=True)
+    results["assess"] = run_step("assess", "--content", str(content), "--count", "200",
+                                 label="photo checks (200 photos)")
+    results["pr_check"] = pull_request_check(content, args.seed)
+    print("Preview:", flush=True)
+    results["preview"] = preview_loop(content, base / "ours", base / "ours" / "cache", tree)
+    steps = list(results["ours"].values())
+    results["peak_rss_mb"] = max(s["rss_mb"] for s in steps)
+    results["peak_workers_rss_mb"] = max(s["workers_rss_mb"] for s in steps)
+    results["load_at_end"] = load()
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    target = OUT / f"results-{args.items}.json"
+    target.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print()
+    print(table(results))
+    print(f"\n{target} ({results['seconds'] / 60:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
