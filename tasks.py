@@ -246,6 +246,17 @@ def calendar(c, year):
     print(format_calendar_text(int(year)))
 
 
+@task(help={"items": "số tin, bài sinh ra (mặc định 300; trường hợp đầy đủ: 5000)",
+            "photos": "số ảnh mỗi tin, bài (mặc định 2)", "seed": "hạt giống (mặc định 1)"})
+def bench(c, items=300, photos=2, seed=1):
+    """Đo hiệu năng: Pelican gốc và bản dựng của dự án trên cùng nội dung (bench/README.md)."""
+    import subprocess
+
+    raise Exit(code=subprocess.call([
+        sys.executable, str(ROOT / "bench" / "benchmark.py"), "--items", str(items),
+        "--photos", str(photos), "--seed", str(seed)]))
+
+
 def _accept_paths_as_positionals(task_name: str = "check") -> None:
     """Let ``invoke check A B C`` mean ``invoke check --path A --path B --path C``.
 

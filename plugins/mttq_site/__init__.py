@@ -69,10 +69,10 @@ def forget_previous_builds():
 
 def contexts_ready(generators):
     """Every generator has its context. In this order (one receiver: blinker
-    does not keep the order of receivers): the search index and the second
-    page-writing process start (on other cores), then the photos are placed."""
-    start_index(generators)
+    does not keep the order of receivers): the second page-writing process and
+    the search index start (on other cores), then the photos are placed."""
     parallel.start(generators)
+    start_index(generators)
     place_renditions(generators)
     keep_for_preview(generators)  # invoke serve: rewrite one edited item's pages later
 

@@ -12,7 +12,9 @@ Context for the templates (set before any page is written):
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -37,6 +39,46 @@ def newest_items(items, count: int) -> list:
         return ordered
     edge = ordered[count - 1].date
     return [a for a in ordered if a.date >= edge]
+
+
+class FeedCache:
+    """Feed files by a hash of everything they are made of (the feed, its
+    entries, the options, the feed code): a feed whose newest items did not
+    change is not rendered again (feedgen is slow). Only the feeds of the last
+    build are kept."""
+
+    CODE = hashlib.sha256(Path(render_feed.__code__.co_filename).read_bytes()).hexdigest()
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+        self.key = ""
+
+    def get(self, spec, fmt: str, entries, options: dict) -> bytes | None:
+        self.key = hashlib.sha256(repr((self.CODE, spec, fmt, list(entries), sorted(
+            options.items()))).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.used.add(self.key)
+        try:
+            return (self.folder / f"{self.key}.xml").read_bytes()
+        except OSError:
+            return None
+
+    def put(self, data: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f"{self.key}.{os.getpid()}.tmp"
+            tmp.write_bytes(data)
+            tmp.replace(self.folder / f"{self.key}.xml")
+        except OSError:
+            pass
+
+    def forget_others(self) -> None:
+        try:
+            for path in self.folder.iterdir():
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 class FeedsGenerator(Generator):
@@ -95,18 +137,25 @@ class FeedsGenerator(Generator):
             return entries[article.slug]
 
         count = settings["MTTQ_FEED_ITEMS"]
-        written = 0
+        written = reused = 0
+        cache = FeedCache(Path(settings["MTTQ_CACHE_DIR"]) / "feeds")
         for spec, items in [self.site, *self.topics, *self.units]:
             chosen = newest((entry(a) for a in newest_items(items, count)), count)
             for link in spec.links:
-                data = render_feed(spec, link.format, chosen, language=settings["DEFAULT_LANG"],
-                                   publisher=settings.get("SITE_PUBLISHER", ""),
-                                   id_prefix=id_prefix)
+                options = dict(language=settings["DEFAULT_LANG"],
+                               publisher=settings.get("SITE_PUBLISHER", ""), id_prefix=id_prefix)
+                data = cache.get(spec, link.format, chosen, options)
+                if data is None:
+                    data = render_feed(spec, link.format, chosen, **options)
+                    cache.put(data)
+                else:
+                    reused += 1
                 target = output / link.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
                 written += 1
-        log.info("Feeds: %d tệp RSS/Atom", written)
+        cache.forget_others()
+        log.info("Feeds: %d tệp RSS/Atom (%d không đổi)", written, reused)
         writer.write_file(
             settings["MTTQ_RSS_PAGE_SAVE_AS"], self.get_template("rss"), self.context,
             settings["RELATIVE_URLS"], template_name="rss", url=settings["MTTQ_RSS_PAGE_URL"],
