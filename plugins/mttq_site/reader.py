@@ -104,6 +104,7 @@ class BundleReader(MarkdownReader):
             value = getattr(meta, key)
             if value is not None:
                 metadata[key] = value
+        metadata["submitted"] = meta.submitted  # None too: the reports need not read the file
         if meta.date is None:
             added = added_time(path)
             if added is None:

@@ -88,8 +88,11 @@ def _stop_collecting(collector: _WarningCollector) -> list[str]:
 # --------------------------------------------------------------------------
 
 
+_UNREAD = object()
+
+
 def _header_submitted(source_path: str) -> dt.datetime | None:
-    """``Submitted`` of an item file (the reader does not pass it on to Pelican)."""
+    """``Submitted`` of an item file, for items whose metadata lacks it."""
     try:
         parsed = parse_header(decode_text(Path(source_path).read_bytes()))
         field = parsed.fields.get("submitted")
@@ -106,7 +109,9 @@ def quota_records(articles, content_root: Path) -> list[QuotaItem]:
         event_date = getattr(article, "event_date", None)
         submitted = None
         if event_date is not None:
-            submitted = getattr(article, "submitted", None) or _header_submitted(article.source_path)
+            submitted = getattr(article, "submitted", _UNREAD)
+            if submitted is _UNREAD:  # read before the reader passed it on (reader cache)
+                submitted = _header_submitted(article.source_path)
             if submitted is None:
                 if commits is None:
                     commits = first_commit_times(content_root)
