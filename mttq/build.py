@@ -76,26 +76,21 @@ def load_settings(settings_file: str | os.PathLike | None, overrides: dict | Non
     return read_settings(str(settings_file), override=overrides or {})
 
 
-_removals: list[subprocess.Popen] = []  # running deletions (kept: no warning, reaped later)
-
-
 def _remove_later(path: Path) -> None:
     """Delete a replaced site without making the build wait for it.
 
     A site of ten years has ~100,000 files (most of them hard links to cached
     photo renditions); unlinking them takes seconds that nobody needs to wait
     for once the new site is in place. A detached ``rm -rf`` does it where
-    there is one; elsewhere it is done here.
+    there is one (started by a shell that returns at once); elsewhere it is
+    done here.
     """
-    _removals[:] = [p for p in _removals if p.poll() is None]
-    rm = shutil.which("rm") if os.name == "posix" else None
-    if rm:
+    if os.name == "posix" and shutil.which("rm") and shutil.which("sh"):
         try:
-            _removals.append(subprocess.Popen(
-                [rm, "-rf", "--", str(path)], stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+            subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(path)],
+                           stdin=subprocess.DEVNULL, start_new_session=True, check=True)
             return
-        except OSError:
+        except (OSError, subprocess.CalledProcessError):
             pass
     shutil.rmtree(path, ignore_errors=True)
 
