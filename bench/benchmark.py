@@ -2,7 +2,7 @@
 """The benchmark: plain Pelican and our build, side by side on the same content.
 
     bench/run                          # 300 items x 2 photos (a few minutes)
-    bench/run --items 5000 --photos 2  # ten years of a province (~40 min, see README)
+    bench/run --items 5000 --photos 2  # ten years of a province (~35 min, see README)
 
 Steps, each in a fresh process (``bench/steps.py``), on one generated tree
 (``bench/generate.py``, kept in ``bench/out/`` for the next run):
