@@ -12,7 +12,7 @@ and templates (nothing is pickled), so each page is rendered exactly as one
 process would render it; the build waits for it at ``finalized`` and fails if
 it failed, re-logging its warnings and errors.
 
-Only where ``fork`` exists (Linux, macOS), with ``MTTQ_WORKERS`` not 1, and for
+Only on Linux (where ``fork`` is safe and the default), with ``MTTQ_WORKERS`` not 1, and for
 sites of ``MTTQ_PARALLEL_MIN_ITEMS`` (200) items or more;
 ``MTTQ_PARALLEL_WRITING = False`` turns it off.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import traceback
 
 from pelican import signals
@@ -134,7 +135,7 @@ def _wanted(generators, settings) -> bool:
         return False
     if (settings.get("MTTQ_WORKERS") or os.cpu_count() or 1) < 2:
         return False
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):
         return False
     articles = sum(len(g.articles) for g in generators if isinstance(g, ArticlesGenerator))
     return articles >= settings.get("MTTQ_PARALLEL_MIN_ITEMS", 200)

@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -115,8 +116,8 @@ def _build_and_write(articles, pages, siteurl: str, folder: Path, cache: Path,
 
 
 class _IndexJob:
-    """The index built beside the page rendering: in a forked process when the
-    platform has ``fork`` (a 2-core machine renders pages on one core and
+    """The index built beside the page rendering: in a forked process on Linux
+    (a 2-core machine renders pages on one core and
     builds the index on the other), else right away in this process. An index
     of the same items and pages is reused from the cache."""
 
@@ -132,7 +133,7 @@ class _IndexJob:
             return
         except (OSError, ValueError):
             self.reused = False
-        if parallel and "fork" in multiprocessing.get_all_start_methods():
+        if parallel and sys.platform.startswith("linux"):
             context = multiprocessing.get_context("fork")
             receiver, sender = context.Pipe(duplex=False)
             # Forked: the child sees the articles as they are (nothing is pickled).
