@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import manifest
 from .paths import REPO_ROOT
 
 
@@ -146,6 +147,7 @@ def build_site(
     root = logging.getLogger()
     root.addHandler(collector)
     started = time.perf_counter()
+    manifest.reset()
     try:
         pelican = Pelican(settings)
         pelican.run()
@@ -157,6 +159,16 @@ def build_site(
         result.seconds = time.perf_counter() - started
     result.errors, result.warnings = collector.errors, collector.warnings
     result.skipped = collector.skipped
+    outputs = manifest.current()
+    if not result.errors:
+        strays = outputs.strays(staging) if outputs is not None else ["(không có danh sách tệp)"]
+        if strays:
+            shown = ", ".join(strays[:10]) + (f" và {len(strays) - 10} tệp khác" if len(strays) > 10 else "")
+            result.errors.append(
+                f"[build.stray_output] Bản dựng có {len(strays)} tệp không phải trang, ảnh thu "
+                f"nhỏ hay tệp của giao diện: {shown}. Không đăng; trang cũ được giữ nguyên.\n"
+                "      → Báo cho người quản trị: một thay đổi (cấu hình, plugin, nội dung) đã "
+                "đưa tệp lạ vào trang.")
     if result.errors:
         shutil.rmtree(staging, ignore_errors=True)
         return result

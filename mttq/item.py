@@ -17,6 +17,7 @@ from . import problems as P
 from .header import TextDecodeError, decode_text, parse_header
 from .markdown_photos import FigureRenderer, PhotoRef, render_body
 from .registry import Topic, Unit
+from .sanitize import intrasite_links
 from .text import is_slug, nfc, slugify
 from .workdays import LOCAL_TZ, parse_local_datetime
 
@@ -326,19 +327,71 @@ def _photo_problems(item: Item) -> list[P.Problem]:
                 f"Đổi tên tệp thành '{slugify(ref.path.stem) or 'anh'}{suffix}' (chữ thường, "
                 "không dấu, nối bằng '-') và sửa tên trong bài cho khớp.",
             ))
+    stems: dict[str, str] = {}
+    for ref in item.photos:
+        if ref.path is None:
+            continue
+        other = stems.setdefault(ref.path.stem.lower(), ref.path.name)
+        if other != ref.path.name:
+            found.append(P.error(
+                "article.photo_name",
+                f"Ảnh '{ref.path.name}' và '{other}' trùng tên (chỉ khác đuôi): trên trang, "
+                "ảnh này sẽ thay mất ảnh kia.",
+                f"Đổi tên một ảnh, ví dụ '{ref.path.stem}-2{ref.path.suffix.lower()}', và sửa "
+                "tên trong bài cho khớp.",
+            ))
     referenced = {ref.path.name for ref in item.photos if ref.path is not None}
     for candidate in sorted(item.bundle_dir.iterdir()):
-        if candidate.suffix.lower() in PHOTO_SUFFIXES and candidate.name not in referenced:
+        if candidate.name == ITEM_FILE or candidate.name in referenced:
+            continue
+        if candidate.suffix.lower() in PHOTO_SUFFIXES and candidate.is_file():
             found.append(P.error(
                 "article.photo_unreferenced",
                 f"Ảnh '{candidate.name}' có trong thư mục nhưng không được dùng trong bài.",
                 f"Chèn ảnh vào bài bằng ![Chú thích]({candidate.name}) hoặc xóa tệp ảnh.",
             ))
+        else:
+            found.append(stray_file_problem(candidate))
     if item.meta.cover and item.meta.cover not in {ref.src for ref in item.photos}:
         found.append(_invalid("cover", f"Ảnh đại diện '{item.meta.cover}' không có trong bài.",
                               "Ghi Cover bằng tên một ảnh đã chèn trong bài, hoặc bỏ dòng Cover.",
                               None))
     return found
+
+
+# Files an operating system leaves in folders by itself: flagged, but only as a warning.
+OS_JUNK = {".ds_store", "thumbs.db", "desktop.ini", ".directory"}
+
+
+def stray_file_problem(path: Path) -> P.Problem:
+    """A file or folder in a bundle that is neither ``index.md`` nor one of its photos.
+
+    Nothing but re-encoded photos and generated pages may reach the site, so a
+    bundle holds nothing else: an HTML page, an SVG, a document, a second
+    ``.md`` or a sub-folder is refused (``article.stray_file``).
+    """
+    kind = "Thư mục" if path.is_dir() and not path.is_symlink() else "Tệp"
+    if path.name.lower() in OS_JUNK:
+        return P.warning(
+            "article.stray_file",
+            f"Tệp '{path.name}' do hệ điều hành tự tạo nằm trong thư mục tin, bài.",
+            f"Xóa tệp '{path.name}' khỏi thư mục (không ảnh hưởng đến bài).")
+    return P.error(
+        "article.stray_file",
+        f"{kind} '{path.name}' không phải là index.md hay một ảnh của tin, bài.",
+        f"Xóa '{path.name}' khỏi thư mục. Thư mục tin, bài chỉ chứa index.md và các ảnh "
+        "(.jpg, .png, .webp) được chèn trong bài; tài liệu khác hãy gửi riêng cho Ban Biên tập.")
+
+
+def intrasite_problems(html: str) -> list[P.Problem]:
+    """``article.intrasite_link`` for every Pelican link marker in a body."""
+    return [P.error(
+        "article.intrasite_link",
+        f"Liên kết '{value[:80]}' dùng cú pháp nội bộ của Pelican ({{static}}, {{attach}}, "
+        "{filename}…), cú pháp này không được phép.",
+        "Chèn ảnh bằng `![Chú thích](anh-1.jpg)`; liên kết tới trang khác bằng địa chỉ của "
+        "nó, ví dụ `[Liên hệ](/lien-he/)`.",
+    ) for value in intrasite_links(html)]
 
 
 def read_item(
@@ -380,6 +433,7 @@ def read_item(
         item.problems.append(P.error("article.empty_body", "Tin, bài chưa có nội dung.",
                                      "Viết nội dung sau dòng trống ngay dưới phần thông tin đầu tệp."))
     item.html, item.photos = render_body(parsed.body, item.bundle_dir, renderer)
+    item.problems.extend(intrasite_problems(item.html))
     item.problems.extend(_photo_problems(item))
     return item
 

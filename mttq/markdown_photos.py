@@ -52,7 +52,9 @@ def resolve_photo_src(bundle_dir: Path, src: str) -> tuple[Path | None, str | No
     real = os.path.realpath(candidate)
     if os.path.commonpath([bundle_real, real]) != bundle_real or real == bundle_real:
         return None, "article.photo_outside"
-    if Path(candidate).is_symlink():
+    if Path(candidate).is_symlink() or os.path.dirname(real) != bundle_real:
+        # Photos sit in the bundle folder itself: a sub-folder's "con/anh-1.jpg"
+        # would share the rendition names of "anh-1.jpg".
         return None, "article.photo_outside"
     if not os.path.isfile(real):
         return None, "article.photo_missing"

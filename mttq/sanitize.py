@@ -10,7 +10,32 @@ scripts on our pages).
 """
 from __future__ import annotations
 
+import html as html_lib
+import re
+
 import nh3
+
+# Pelican rewrites a URL attribute whose value starts with an "intrasite"
+# marker ({static}, {attach}, {filename}, |static| …) and, for {static} and
+# {attach}, copies the named file into the output — any file the build machine
+# can read, ``..`` included. Contributed text may use none of them: the
+# settings switch the mechanism off (``mttq_site.configure``), the check
+# refuses the markers (``article.intrasite_link``) and the sanitiser drops any
+# URL that still starts with one.
+_URL_ATTRIBUTE = re.compile(
+    r"""\s(?:href|src|srcset|poster|data|cite|formaction|action|content|background)"""
+    r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_MARKER = re.compile(r"^\s*[{|]")
+
+
+def intrasite_links(html: str) -> list[str]:
+    """URL values in ``html`` that Pelican would treat as intrasite links."""
+    found = []
+    for match in _URL_ATTRIBUTE.finditer(html):
+        value = html_lib.unescape(next(v for v in match.groups() if v is not None))
+        if _MARKER.match(value):
+            found.append(value)
+    return found
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s",
@@ -36,6 +61,8 @@ def sanitize_html(html: str, image_prefix: str) -> str:
     """Keep only allowlisted markup; image URLs must start with ``image_prefix``."""
 
     def only_our_images(element: str, attribute: str, value: str):
+        if _MARKER.match(value):  # an intrasite marker: never a URL of ours
+            return None
         if element in ("img", "source") and attribute in ("src", "srcset"):
             urls = [part.strip().split(" ")[0] for part in value.split(",")]
             return value if all(url.startswith(image_prefix) for url in urls) else None

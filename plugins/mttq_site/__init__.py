@@ -7,6 +7,9 @@
 - selected: rewrite only the pages showing an edited item (``invoke serve``)
 - parallel: a second process renders the item and keyword pages
 """
+import os
+from pathlib import Path
+
 from pelican import signals
 from pelican.contents import Content
 
@@ -20,6 +23,7 @@ from . import parallel
 from .reports import get_generators as report_generators
 from .units import UnitPagesGenerator
 
+from mttq import manifest
 from mttq.presentation import FILTERS
 from mttq.settings import with_defaults
 
@@ -50,9 +54,25 @@ def card_picture(photo, siteurl: str = "", eager: bool = False):
 _FILTERS = {**FILTERS, "card_picture": card_picture}
 
 
+# A pattern that never matches: Pelican's intrasite links ({static}, {attach},
+# {filename}) would copy any readable file (``..`` included) into the output.
+NO_INTRASITE_LINKS = r"(?!)"
+
+
 def configure(pelican):
-    """Project defaults and Jinja filters, before any generator copies settings."""
+    """Project defaults and Jinja filters, before any generator copies settings.
+
+    Whatever the settings file says, Pelican's intrasite links are off and no
+    content file is copied as a static file: photos reach the site only as
+    renditions (see :func:`drop_static_content`)."""
     with_defaults(pelican.settings)
+    pelican.settings["INTRASITE_LINK_REGEX"] = NO_INTRASITE_LINKS
+    pelican.settings["STATIC_PATHS"] = []
+    outputs = manifest.begin(pelican.settings["OUTPUT_PATH"])
+    settings = pelican.settings
+    outputs.allow_theme_static(settings["THEME_STATIC_DIR"], [
+        Path(settings["THEME"]) / p for p in settings.get("THEME_STATIC_PATHS", ["static"])])
+    outputs.add("sitemap.xml")  # pelican-sitemap writes it itself, at the end
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(_FILTERS)
     forget_previous_builds()
 
@@ -65,6 +85,23 @@ def forget_previous_builds():
     _CARDS.clear()
     for method in (Content.get_content, Content.get_summary):
         method.cache.clear()
+
+
+def record_written(path, context=None):
+    """``content_written``: a page or file Pelican's writer produced."""
+    outputs = manifest.current()
+    if outputs is not None:
+        outputs.add(os.path.relpath(path, outputs.root))
+
+
+def drop_static_content(generator):
+    """``static_generator_finalized``: copy nothing from the content tree.
+
+    Pelican's static generator also copies files that items link to, whatever
+    ``STATIC_PATHS`` says; only the theme's own files (copied separately, from
+    ``theme/static``) are static files of this site."""
+    generator.staticfiles = []
+    generator.context["staticfiles"] = []
 
 
 def contexts_ready(generators):
@@ -85,5 +122,7 @@ def register():
     signals.get_generators.connect(search_generators)
     signals.get_generators.connect(feed_generators)
     signals.get_generators.connect(report_generators)
+    signals.static_generator_finalized.connect(drop_static_content)
+    signals.content_written.connect(record_written)
     signals.all_generators_finalized.connect(contexts_ready)
     parallel.register()  # the writer when a second process renders item pages

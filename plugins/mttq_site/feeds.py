@@ -22,6 +22,7 @@ from pelican.generators import Generator
 from mttq.feeds import (
     Entry, Image, absolutize_html, feed_spec, id_authority, newest, render_feed, tag_uri,
 )
+from mttq import manifest
 from mttq.listing import group_by
 from mttq.settings import registries_from_settings, with_defaults
 
@@ -139,6 +140,7 @@ class FeedsGenerator(Generator):
         count = settings["MTTQ_FEED_ITEMS"]
         written = reused = 0
         cache = FeedCache(Path(settings["MTTQ_CACHE_DIR"]) / "feeds")
+        outputs = manifest.current()
         for spec, items in [self.site, *self.topics, *self.units]:
             chosen = newest((entry(a) for a in newest_items(items, count)), count)
             for link in spec.links:
@@ -151,6 +153,8 @@ class FeedsGenerator(Generator):
                 else:
                     reused += 1
                 target = output / link.path
+                if outputs is not None:
+                    outputs.add(link.path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
                 written += 1

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from mttq import manifest
 from mttq.photo_audit import audit_photos
 from mttq.photo_quality import PhotoLimits
 from mttq.renditions import publish_renditions
@@ -35,6 +36,11 @@ def planned_photos(generators):
 
 def place_renditions(generators):
     settings = with_defaults(generators[0].settings)
+    outputs = manifest.current()
+    if outputs is not None:
+        for plan in planned_photos(generators):
+            for rendition in plan.renditions:
+                outputs.add(rendition.path)
     stats = publish_renditions(
         planned_photos(generators),
         Path(settings["OUTPUT_PATH"]),

@@ -21,7 +21,7 @@ from mttq import problems as P
 from mttq.figures import FigureMaker
 from mttq.gitdates import added_time
 from mttq.header import TextDecodeError, decode_text, parse_header
-from mttq.item import ITEM_FILE, ITEM_TYPES, read_item
+from mttq.item import ITEM_FILE, ITEM_TYPES, intrasite_problems, read_item
 from mttq.markdown_photos import render_body
 from mttq.sanitize import sanitize_html
 from mttq.settings import registries_from_settings, with_defaults
@@ -132,6 +132,11 @@ class BundleReader(MarkdownReader):
         slug = slug_field.value if slug_field else slugify(title.value)
         figures = self._figures(f"trang-{slug}", settings)
         body_html, refs = render_body(parsed.body, path.parent, renderer=figures)
+        markers = intrasite_problems(body_html)
+        if markers:
+            log.error("%s: trang có lỗi, chưa được đăng:\n%s", path, describe(markers),
+                      extra=REJECTED)
+            raise ItemRejected(describe(markers))
         broken = [r for r in refs if r.problem] + [r for r, _ in figures.failures]
         if broken:
             reason = "ảnh không dùng được: " + ", ".join(

@@ -25,6 +25,7 @@ from pelican.generators import Generator
 
 from mttq.presentation import vn_date
 from mttq import search_index
+from mttq import manifest
 from mttq.search_index import FORMAT_VERSION, SearchDoc, build_index, html_text, write_index
 from mttq.settings import with_defaults
 
@@ -180,6 +181,8 @@ class SearchPageGenerator(Generator):
             self.start_index()
         version, docs, terms, size = self.job.result()
         folder = f"{settings['MTTQ_SEARCH_URL']}{version}/"
+        if manifest.current() is not None:
+            manifest.current().add_folder(folder)
         log.info("Tìm kiếm: %d trang, %d từ, %d KB mục lục (%.1f s%s)", docs, terms, size // 1024,
                  time.perf_counter() - self.job.started, ", đã có sẵn" if self.job.reused else "")
         writer.write_file(
