@@ -4,12 +4,9 @@ Province-specific values are here and in ``data/``: another province changes
 these lines and the data files, not the code. Project settings (``MTTQ_*``)
 have their defaults in ``mttq/settings.py``.
 """
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:  # the mttq package, when Pelican is run directly
-    sys.path.insert(0, str(ROOT))
 
 # --- The site -----------------------------------------------------------------
 SITENAME = "Mặt trận Tổ quốc Việt Nam tỉnh Sóc Trăng"
@@ -49,7 +46,7 @@ PAGINATION_PATTERNS = (
 )
 SUMMARY_MAX_LENGTH = 50
 
-PLUGIN_PATHS = ["plugins"]
+# Installed packages (pyproject.toml): loaded by module name.
 PLUGINS = ["mttq_site", "pelican.plugins.sitemap"]
 
 # Pelican's content cache, beside our rendition cache, both outside output/.

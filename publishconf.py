@@ -1,10 +1,16 @@
-"""Publishing settings: everything of pelicanconf.py, with the public address."""
+"""Publishing settings: everything of pelicanconf.py, with the public address.
+
+Pelican loads a settings file by its path, so ``pelicanconf`` is loaded from
+beside this file (not imported from ``sys.path``).
+"""
+import importlib.util
 import os
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pelicanconf import *  # noqa: E402,F401,F403
+_spec = importlib.util.spec_from_file_location("pelicanconf", Path(__file__).with_name("pelicanconf.py"))
+_base = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_base)
+globals().update({k: v for k, v in vars(_base).items() if k.isupper()})
 
 SITEURL = os.environ.get("MTTQ_SITEURL", "https://mttq.soctrang.example")
 RELATIVE_URLS = False

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
+from mttq.core import paths
 
-from mttq import paths  # noqa: E402
+ROOT = paths.REPO_ROOT
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -37,7 +36,7 @@ def _print_build(result) -> None:
 
 
 def _build(content, output, settings_file, skip_refused_files=False):
-    from mttq.build import build_site
+    from mttq.commands.build import build_site
 
     result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
     _print_build(result)
@@ -61,7 +60,7 @@ def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_
     if not force:
         report = _run_check([content], content, photos=False, submitted_at=None, deadline=False)
         if not report.ok:
-            from mttq.check import format_text
+            from mttq.commands.check import format_text
 
             print(format_text(report), file=sys.stderr)
             print("Không đăng vì còn lỗi. Sửa lỗi, hoặc dùng --force nếu Ban Biên tập đồng ý.",
@@ -84,17 +83,17 @@ def clean(c, output=str(paths.DEFAULT_OUTPUT_DIR), cache=False):
 def serve(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
           port=8000, bind="127.0.0.1"):
     """Dựng trang, mở máy chủ xem thử và dựng lại mỗi khi nội dung thay đổi."""
-    from mttq.preview import serve_and_rebuild
+    from mttq.commands.preview import serve_and_rebuild
 
     serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
 
 
 def _check_options(content, photos, submitted_at):
-    from mttq.build import load_settings
-    from mttq.check import CheckOptions
-    from mttq.photo_quality import PhotoLimits
+    from mttq.commands.build import load_settings
+    from mttq.commands.check import CheckOptions
+    from mttq.photos.quality import PhotoLimits
     from mttq.settings import registries_from_settings, with_defaults
-    from mttq.workdays import parse_local_datetime
+    from mttq.calendar.workdays import parse_local_datetime
 
     settings = load_settings(DEV_SETTINGS)
     try:
@@ -110,7 +109,7 @@ def _check_options(content, photos, submitted_at):
 
 
 def _run_check(targets, content, photos, submitted_at, changed_from=None, deadline=True):
-    from mttq.check import UsageError, check_change, check_items, collect_targets
+    from mttq.commands.check import UsageError, check_change, check_items, collect_targets
 
     options = _check_options(content, photos, submitted_at)
     options.check_deadline = deadline
@@ -135,7 +134,7 @@ def _run_check(targets, content, photos, submitted_at, changed_from=None, deadli
 def check(c, path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
           submitted_at=None, changed_from=None, no_photos=False):
     """Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp. Mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh."""
-    from mttq.check import FORMATTERS
+    from mttq.commands.check import FORMATTERS
 
     if format not in (*FORMATTERS, "json"):
         print(f"LỖI: --format phải là một trong: json, {', '.join(FORMATTERS)}.", file=sys.stderr)
@@ -157,8 +156,8 @@ def pr_check(c, base="main", submitted_at=None):
     import os
     import tempfile
 
-    from mttq.workflow import PR_JOB_COMMANDS
-    from mttq.workdays import LOCAL_TZ
+    from mttq.commands.workflow import PR_JOB_COMMANDS
+    from mttq.calendar.workdays import LOCAL_TZ
 
     summary = Path(tempfile.mkstemp(prefix="pr-check-", suffix=".md")[1])
     env = {
@@ -183,8 +182,8 @@ def pr_check(c, base="main", submitted_at=None):
 def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None,
         content=str(paths.DEFAULT_CONTENT_DIR)):
     """Tạo thư mục cho một tin, bài mới với tệp index.md đã điền sẵn."""
-    from mttq.build import load_settings
-    from mttq.new_item import NewItemError, create_item
+    from mttq.commands.build import load_settings
+    from mttq.content.new_item import NewItemError, create_item
     from mttq.settings import registries_from_settings
 
     registries = registries_from_settings(load_settings(DEV_SETTINGS))
@@ -224,7 +223,7 @@ def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None
             "submitted": "thời điểm gửi tin, bài", "format": "text hoặc json"})
 def deadline(c, event, submitted=None, format="text"):
     """Hạn gửi tin, bài về một sự kiện (01 ngày làm việc) và kết luận đúng hạn/trễ."""
-    from mttq.deadline import deadline_report, format_deadline_json, format_deadline_text
+    from mttq.calendar.deadline import deadline_report, format_deadline_json, format_deadline_text
 
     try:
         if format == "json":
@@ -241,7 +240,7 @@ def deadline(c, event, submitted=None, format="text"):
 @task(help={"year": "năm, ví dụ 2025"})
 def calendar(c, year):
     """Các ngày nghỉ và ngày làm bù của một năm."""
-    from mttq.deadline import format_calendar_text
+    from mttq.calendar.deadline import format_calendar_text
 
     print(format_calendar_text(int(year)))
 
@@ -311,13 +310,13 @@ def _accept_paths_as_positionals(task_name: str = "check") -> None:
 def quota(c, month=None, year=None, format="table", content=str(paths.DEFAULT_CONTENT_DIR),
           units=None, output=None):
     """Chỉ tiêu tin, bài hằng tháng (2 tin, 1 bài) của các đơn vị; tin, bài trễ hạn ghi riêng."""
-    from mttq.build import load_settings
-    from mttq.item import Registries
-    from mttq.quota import (
+    from mttq.commands.build import load_settings
+    from mttq.content.item import Registries
+    from mttq.reports.quota import (
         QuotaConfigError, format_csv, format_table, month_report, parse_month, read_published,
         today_from_setting, year_report,
     )
-    from mttq.registry import RegistryError, load_topics, load_units
+    from mttq.registry.registries import RegistryError, load_topics, load_units
     from mttq.settings import with_defaults
 
     try:

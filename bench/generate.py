@@ -45,8 +45,8 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from mttq.registry import load_topics, load_units  # noqa: E402
-from mttq.text import slugify  # noqa: E402
+from mttq.registry.registries import load_topics, load_units  # noqa: E402
+from mttq.core.text import slugify  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PHOTO_SIZE = (2000, 1500)

@@ -60,18 +60,18 @@ def _timed(module, name: str, into: dict):
 
 
 def step_ours(args) -> dict:
-    import mttq.renditions
-    from mttq.build import build_site
+    import mttq.photos.renditions
+    from mttq.commands.build import build_site
 
     figures: dict = {}
     # Before the plugin imports them by name: time photo encoding and photo checks.
-    _timed(mttq.renditions, "publish_renditions", figures)
+    _timed(mttq.photos.renditions, "publish_renditions", figures)
     try:
-        import mttq.photo_audit
+        import mttq.photos.audit
     except ImportError:  # a build without the photo audit
         pass
     else:
-        _timed(mttq.photo_audit, "audit_photos", figures)
+        _timed(mttq.photos.audit, "audit_photos", figures)
     started = time.perf_counter()
     result = build_site(args.content, args.output, ROOT / "pelicanconf.py",
                         ours_overrides(Path(args.cache)))
@@ -84,7 +84,7 @@ def step_serve(args) -> dict:
     """``invoke serve`` on a free port, until interrupted (SIGINT)."""
     import signal
 
-    from mttq.preview import serve_and_rebuild
+    from mttq.commands.preview import serve_and_rebuild
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
@@ -120,7 +120,7 @@ def step_plain(args) -> dict:
 
 
 def step_assess(args) -> dict:
-    from mttq.photo_quality import PhotoLimits, assess_photos
+    from mttq.photos.quality import PhotoLimits, assess_photos
 
     photos = sorted(Path(args.content).glob("*/*/*/*/anh-*.jpg"))
     photos = photos[:: max(1, len(photos) // args.count)][: args.count]  # spread over the years
@@ -136,7 +136,7 @@ def step_check_pr(args) -> dict:
     runs it (``tasks.py``'s own functions), with the photo memos in ``--cache``
     instead of the repository's ``cache/``."""
     import tasks
-    from mttq.check import check_change
+    from mttq.commands.check import check_change
 
     options = tasks._check_options(str(args.content), True, args.submitted_at)
     options.cache_dir = Path(args.cache)

@@ -5,8 +5,8 @@ through :func:`with_defaults` so a missing key never means a different rule.
 """
 from __future__ import annotations
 
-from .paths import DATA_DIR, DEFAULT_CACHE_DIR
-from .renditions import DEFAULT_WIDTHS
+from mttq.core.paths import DATA_DIR, DEFAULT_CACHE_DIR
+from mttq.photos.renditions import DEFAULT_WIDTHS
 
 DEFAULTS = {
     # Registries (data files editors maintain).
@@ -77,8 +77,8 @@ def registries_from_settings(settings: dict):
     """The topic and unit registries named by ``settings`` (cached per file)."""
     from pathlib import Path
 
-    from .item import Registries
-    from .registry import load_topics, load_units
+    from mttq.content.item import Registries
+    from mttq.registry.registries import load_topics, load_units
 
     settings = with_defaults(settings)
     return Registries(

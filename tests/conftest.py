@@ -1,18 +1,13 @@
 """Shared fixtures: real content trees built into real sites with Pelican."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bs4 import BeautifulSoup  # noqa: E402
-
-from mttq.build import build_site  # noqa: E402
+from mttq.commands.build import build_site
+from mttq.core.paths import REPO_ROOT as ROOT
 
 
 def build(content: Path, output: Path, cache: Path, settings_file=None,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mttq.check import CheckOptions, check_items, collect_targets
+from mttq.commands.check import CheckOptions, check_items, collect_targets
 from mttq.settings import registries_from_settings
 from sitefactory import make_photo, write_item
 
@@ -113,7 +113,7 @@ def test_unit_that_no_longer_existed_on_the_date(tmp_path):
 
 
 def test_nfd_text_is_normalised_and_legacy_encodings_are_refused(tmp_path):
-    from mttq.item import read_item
+    from mttq.content.item import read_item
 
     index = write_item(tmp_path, "chu-nfd", title="Mặt trận")
     index.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", index.read_text()).replace(

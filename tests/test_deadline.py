@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from mttq.deadline import (
+from mttq.calendar.deadline import (
     Verdict,
     deadline_for,
     deadline_problems,
@@ -18,8 +18,8 @@ from mttq.deadline import (
     format_deadline_text,
     judge,
 )
-from mttq.problems import ERROR, WARNING
-from mttq.workdays import LOCAL_TZ, checked_years, is_working_day, working_days_between
+from mttq.core.problems import ERROR, WARNING
+from mttq.calendar.workdays import LOCAL_TZ, checked_years, is_working_day, working_days_between
 
 PLUS7 = timedelta(hours=7)
 

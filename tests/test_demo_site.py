@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import Counter
 
 from conftest import ROOT, listed_items, page
-from mttq.check import CheckOptions, check_items, collect_targets
-from mttq.item import find_items, read_item
+from mttq.commands.check import CheckOptions, check_items, collect_targets
+from mttq.content.item import find_items, read_item
 from mttq.settings import registries_from_settings
 
 

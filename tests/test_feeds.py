@@ -18,15 +18,15 @@ from pathlib import Path
 
 import feedparser
 
-from mttq.build import load_settings
+from mttq.commands.build import load_settings
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, build, page
 from fixture_content import DRAFT_SLUG, FUTURE_SLUG, ITEMS, write_fixture_content
-from mttq.feeds import absolutize_html
+from mttq.outputs.feeds import absolutize_html
 from mttq.settings import registries_from_settings
-from mttq.workdays import LOCAL_TZ
+from mttq.calendar.workdays import LOCAL_TZ
 from sitefactory import write_item
 
 PUBLISH = ROOT / "publishconf.py"

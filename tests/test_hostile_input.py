@@ -47,7 +47,7 @@ def test_raw_html_is_sanitised_and_metadata_escaped(tmp_path):
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from mttq.check import CheckOptions, check_items, collect_targets  # noqa: E402
+from mttq.commands.check import CheckOptions, check_items, collect_targets  # noqa: E402
 from mttq.settings import registries_from_settings  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

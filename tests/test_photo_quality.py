@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mttq.photo_quality import (
+from mttq.photos.quality import (
     ACCEPTED_FORMATS,
     DUPLICATE_MAX_DISTANCE,
     PhotoLimits,

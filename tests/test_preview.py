@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, build
 from sitefactory import make_photo, write_item
 
-from mttq.preview import Preview, RewriteResult
+from mttq.commands.preview import Preview, RewriteResult
 
 TOPICS = ["van-dong-phong-trao", "giam-sat-phan-bien", "dai-doan-ket"]
 UNITS = ["my-xuyen", "ke-sach", "vp"]

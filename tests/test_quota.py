@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from mttq.anniversaries import Anniversary, current_banners, load_anniversaries, years_since
-from mttq.columns import ColumnPlanError, load_column_plan, load_column_plans
-from mttq.paths import DATA_DIR
-from mttq.quota import (
+from mttq.reports.anniversaries import Anniversary, current_banners, load_anniversaries, years_since
+from mttq.reports.columns import ColumnPlanError, load_column_plan, load_column_plans
+from mttq.core.paths import DATA_DIR
+from mttq.reports.quota import (
     QuotaConfigError, make_record, month_report, months_until, parse_month, read_published,
     today_from_setting, year_report,
 )
-from mttq.registry import load_topics, load_units
-from mttq.item import Registries
-from mttq.workdays import LOCAL_TZ, column_coordination_date
+from mttq.registry.registries import load_topics, load_units
+from mttq.content.item import Registries
+from mttq.calendar.workdays import LOCAL_TZ, column_coordination_date
 from quota_content import (
     BROKEN_SLUG, DRAFT_SLUG, FUTURE_SLUG, write_quota_content, write_units,
 )
@@ -168,7 +168,7 @@ def test_usage_errors_exit_2(tree):
 
 
 def unit(key, kind="district", quota=True, **dates):
-    from mttq.registry import Unit
+    from mttq.registry.registries import Unit
 
     return Unit(key, f"Đơn vị {key}", kind, quota, **dates)
 

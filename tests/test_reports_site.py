@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import build, page
-from mttq.charts import LABEL_WIDTH
+from mttq.reports.charts import LABEL_WIDTH
 from quota_content import (
     COLUMN_SLUG, DRAFT_SLUG, LATE_SLUG, ON_TIME_WAIVER_SLUG, WAIVED_SLUG, WARNING_SLUG,
     write_columns, write_quota_content, write_units,

@@ -6,10 +6,10 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mttq.header import parse_header
-from mttq.item import read_item
+from mttq.content.header import parse_header
+from mttq.content.item import read_item
 from mttq.settings import registries_from_settings
-from mttq.text import fold_diacritics, is_slug, slugify
+from mttq.core.text import fold_diacritics, is_slug, slugify
 
 
 def test_vietnamese_slugs_drop_diacritics_and_keep_d():
@@ -69,7 +69,7 @@ def test_reading_any_bytes_gives_problems_never_an_exception(tmp_path_factory, r
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(metadata_keys, metadata_values), max_size=12), st.text(max_size=300))
 def test_any_metadata_and_body_gets_problem_codes_never_an_exception(tmp_path_factory, fields, body):
-    from mttq.check import CheckOptions, check_items
+    from mttq.commands.check import CheckOptions, check_items
 
     root = tmp_path_factory.mktemp("c")
     folder = root / "tin" / "2025" / "05" / "bat-ky"

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import build
 from sitefactory import write_item
-from mttq.check import CheckOptions, check_items, collect_targets
-from mttq.manifest import OutputManifest
+from mttq.commands.check import CheckOptions, check_items, collect_targets
+from mttq.outputs.manifest import OutputManifest
 from mttq.settings import registries_from_settings
 
 SECRET = "token=ghp_secret_of_the_build_machine"

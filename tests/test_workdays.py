@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from mttq import workdays as wd
-from mttq.workdays import (
+from mttq.calendar import workdays as wd
+from mttq.calendar.workdays import (
     LOCAL_TZ,
     DateTimeFormatError,
     DaysOffFileError,
@@ -304,11 +304,6 @@ def test_data_file_is_loaded_once(tmp_path):
     with pytest.raises(DaysOffFileError):
         load_days_off(path)
     wd.clear_cache()
-
-
-def test_default_path_is_repo_data():
-    assert wd.DEFAULT_DATA_PATH.parts[-2:] == ("data", "days_off.yaml")
-    assert wd.DEFAULT_DATA_PATH.parent.parent == wd.Path(wd.__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(

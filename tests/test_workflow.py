@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from mttq.workflow import PR_JOB_COMMANDS, PR_JOB_ENV, PUBLISH_JOB_COMMANDS
+from mttq.commands.workflow import PR_JOB_COMMANDS, PR_JOB_ENV, PUBLISH_JOB_COMMANDS
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 

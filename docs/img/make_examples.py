@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
         path = write(name, im)
         line = f"{name:18} {im.width}×{im.height} px {path.stat().st_size // 1024:3} KB"
         if check:
-            from mttq.photo_quality import assess_photo
+            from mttq.photos.quality import assess_photo
 
             codes = sorted({p.code for p in assess_photo(path).problems} - {"photo.too_small"})
             wanted = [expected] if expected else []

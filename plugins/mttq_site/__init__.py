@@ -23,8 +23,8 @@ from . import parallel
 from .reports import get_generators as report_generators
 from .units import UnitPagesGenerator
 
-from mttq import manifest
-from mttq.presentation import FILTERS
+from mttq.outputs import manifest
+from mttq.outputs.presentation import FILTERS
 from mttq.settings import with_defaults
 
 

@@ -1,6 +1,6 @@
 """RSS and Atom feeds for partners, and the "RSS" page that lists them.
 
-A thin adapter over :mod:`mttq.feeds`: published Pelican articles become plain
+A thin adapter over :mod:`mttq.outputs.feeds`: published Pelican articles become plain
 entry records; the feed files are written in ``generate_output``, i.e. after
 ``all_generators_finalized`` has placed the photo renditions in the output, so
 each enclosure's byte length is read from the very file partners download.
@@ -19,11 +19,11 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from mttq.feeds import (
+from mttq.outputs.feeds import (
     Entry, Image, absolutize_html, feed_spec, id_authority, newest, render_feed, tag_uri,
 )
-from mttq import manifest
-from mttq.listing import group_by
+from mttq.outputs import manifest
+from mttq.outputs.listing import group_by
 from mttq.settings import registries_from_settings, with_defaults
 
 log = logging.getLogger(__name__)

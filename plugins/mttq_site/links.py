@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
-from mttq import listing
-from mttq.listing import group_by, neighbours, related_items
+from mttq.outputs import listing
+from mttq.outputs.listing import group_by, neighbours, related_items
 from mttq.settings import registries_from_settings, with_defaults
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from mttq import manifest
-from mttq.photo_audit import audit_photos
-from mttq.photo_quality import PhotoLimits
-from mttq.renditions import publish_renditions
+from mttq.outputs import manifest
+from mttq.photos.audit import audit_photos
+from mttq.photos.quality import PhotoLimits
+from mttq.photos.renditions import publish_renditions
 from mttq.settings import with_defaults
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Read item bundles (``<type>/<yyyy>/<mm>/<slug>/index.md``).
 
-A thin adapter: :mod:`mttq.item` reads and validates the file, :mod:`mttq.figures`
+A thin adapter: :mod:`mttq.content.item` reads and validates the file, :mod:`mttq.outputs.figures`
 turns its photos into responsive figures; this plugin hands the result to
 Pelican as content and metadata. An item with errors is refused with a
 Vietnamese message naming the file; Pelican logs it and goes on with the
@@ -17,15 +17,15 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from mttq import problems as P
-from mttq.figures import FigureMaker
-from mttq.gitdates import added_time
-from mttq.header import TextDecodeError, decode_text, parse_header
-from mttq.item import ITEM_FILE, ITEM_TYPES, intrasite_problems, read_item
-from mttq.markdown_photos import render_body
-from mttq.sanitize import sanitize_html
+from mttq.core import problems as P
+from mttq.outputs.figures import FigureMaker
+from mttq.core.git import added_time
+from mttq.content.header import TextDecodeError, decode_text, parse_header
+from mttq.content.item import ITEM_FILE, ITEM_TYPES, intrasite_problems, read_item
+from mttq.content.markdown_photos import render_body
+from mttq.content.sanitize import sanitize_html
 from mttq.settings import registries_from_settings, with_defaults
-from mttq.text import slugify
+from mttq.core.text import slugify
 from .units import UnitLink
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """Editors' reports (bien-tap/), the monthly column plan (chuyen-muc/) and the
 anniversary banner of the home page.
 
-A thin adapter over :mod:`mttq.quota`, :mod:`mttq.charts`, :mod:`mttq.columns`
-and :mod:`mttq.anniversaries`: Pelican's published articles (drafts and
+A thin adapter over :mod:`mttq.reports.quota`, :mod:`mttq.reports.charts`, :mod:`mttq.reports.columns`
+and :mod:`mttq.reports.anniversaries`: Pelican's published articles (drafts and
 future-dated items are already left out by Pelican) become plain
 :class:`mttq.quota.QuotaItem` records, counted by the same functions as
 ``invoke quota``.
@@ -25,17 +25,17 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from mttq.anniversaries import current_banners, load_anniversaries
-from mttq.charts import month_rows, quota_chart, year_rows
-from mttq.columns import load_column_plans
-from mttq.header import decode_text, parse_header
-from mttq.presentation import weekday_title
-from mttq.quota import (
+from mttq.reports.anniversaries import current_banners, load_anniversaries
+from mttq.reports.charts import month_rows, quota_chart, year_rows
+from mttq.reports.columns import load_column_plans
+from mttq.content.header import decode_text, parse_header
+from mttq.outputs.presentation import weekday_title
+from mttq.reports.quota import (
     QuotaItem, first_commit_times, make_record, months_until, requirements_for, today_from_setting,
     year_report,
 )
 from mttq.settings import registries_from_settings, with_defaults
-from mttq.workdays import column_coordination_date, parse_local_datetime
+from mttq.calendar.workdays import column_coordination_date, parse_local_datetime
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The search page (``tim-kiem/``) and its index, written with the site.
 
-A thin adapter: :mod:`mttq.search_index` builds the index from the published
+A thin adapter: :mod:`mttq.outputs.search_index` builds the index from the published
 items and pages; this generator writes its files into a folder named by their
 content hash (``tim-kiem/<hash>/``, cacheable for ever) and renders the page
 that names that folder, so a page and its index always match. The index is
@@ -23,10 +23,10 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from mttq.presentation import vn_date
-from mttq import search_index
-from mttq import manifest
-from mttq.search_index import FORMAT_VERSION, SearchDoc, build_index, html_text, write_index
+from mttq.outputs.presentation import vn_date
+from mttq.outputs import search_index
+from mttq.outputs import manifest
+from mttq.outputs.search_index import FORMAT_VERSION, SearchDoc, build_index, html_text, write_index
 from mttq.settings import with_defaults
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Rewrite only the pages that show one edited item: the preview's fast path.
 
 Pelican always rebuilds everything (and 4.12 removed its ``WRITE_SELECTED``
-setting). The preview server (:mod:`mttq.preview`) keeps the context of its
+setting). The preview server (:mod:`mttq.commands.preview`) keeps the context of its
 last full build in memory instead: a full build given ``MTTQ_PREVIEW`` (an
 object with an ``attach`` method) hands it, once every generator has its
 context, a function that rebuilds one item of that build in place:
@@ -34,7 +34,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from mttq.renditions import publish_renditions
+from mttq.photos.renditions import publish_renditions
 from mttq.settings import with_defaults
 
 # Generators whose output the selected rewrite replays (they write through the

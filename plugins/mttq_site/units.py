@@ -12,7 +12,7 @@ import os
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
-from mttq.listing import group_by
+from mttq.outputs.listing import group_by
 from mttq.settings import registries_from_settings, with_defaults
 
 

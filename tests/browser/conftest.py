@@ -157,7 +157,7 @@ def _big_site(demo_output: Path, folder: Path) -> dict:
     """The demo's search page and theme over a synthetic index of 5,000 items."""
     from .synthetic import NEEDLES, synthetic_docs
 
-    from mttq.search_index import build_index, write_index
+    from mttq.outputs.search_index import build_index, write_index
 
     shutil.copytree(demo_output / "theme", folder / "theme")
     index = build_index(synthetic_docs(SYNTHETIC_ITEMS, needles=NEEDLES))

@@ -13,7 +13,7 @@ import gzip
 import sys
 import time
 
-from mttq.search_index import build_index, fold, words
+from mttq.outputs.search_index import build_index, fold, words
 
 from .synthetic import NEEDLES, synthetic_docs
 

@@ -11,7 +11,7 @@ import random
 import re
 from pathlib import Path
 
-from mttq.search_index import SearchDoc
+from mttq.outputs.search_index import SearchDoc
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mttq.search_index import fold
+from mttq.outputs.search_index import fold
 
 from .conftest import SYNTHETIC_ITEMS, artefact
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from mttq.search_index import SearchDoc, build_index, fold, html_text, words
+from mttq.outputs.search_index import SearchDoc, build_index, fold, html_text, words
 
 
 def postings(index, term: str) -> dict[int, tuple]:

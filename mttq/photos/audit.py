@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .filecache import StatMemo
-from .photo_quality import PhotoLimits, assess_photos
-from .problems import Problem
+from mttq.core.filecache import StatMemo
+from mttq.photos.quality import PhotoLimits, assess_photos
+from mttq.core.problems import Problem
 
 
 def audit_photos(paths: list[str], limits: PhotoLimits, cache_dir: Path,

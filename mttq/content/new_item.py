@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .item import ITEM_TYPES, Registries
-from .text import nfc, slugify
-from .workdays import LOCAL_TZ, parse_local_datetime
+from mttq.content.item import ITEM_TYPES, Registries
+from mttq.core.text import nfc, slugify
+from mttq.calendar.workdays import LOCAL_TZ, parse_local_datetime
 
 TEMPLATE = """Title: {title}
 Type: {type}

@@ -12,14 +12,14 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import problems as P
-from .deadline import deadline_problems
-from .item import ITEM_FILE, PHOTO_SUFFIXES, Registries, duplicate_slug_problems, find_items, read_item
-from .filecache import StatMemo
-from .paths import DEFAULT_CACHE_DIR
-from .photo_quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_photos, duplicate_problem,
+from mttq.core import problems as P
+from mttq.calendar.deadline import deadline_problems
+from mttq.content.item import ITEM_FILE, PHOTO_SUFFIXES, Registries, duplicate_slug_problems, find_items, read_item
+from mttq.core.filecache import StatMemo
+from mttq.core.paths import DEFAULT_CACHE_DIR
+from mttq.photos.quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_photos, duplicate_problem,
                             hamming, perceptual_hash)
-from .problems import CheckReport, FileReport
+from mttq.core.problems import CheckReport, FileReport
 
 
 class UsageError(ValueError):

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import manifest
-from .paths import REPO_ROOT
+from mttq.outputs import manifest
+from mttq.core.paths import REPO_ROOT
 
 
 @dataclass

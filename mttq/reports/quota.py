@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .deadline import Verdict, judge
-from .registry import Unit
-from .workdays import LOCAL_TZ, parse_local_datetime, to_local
+from mttq.calendar.deadline import Verdict, judge
+from mttq.registry.registries import Unit
+from mttq.calendar.workdays import LOCAL_TZ, parse_local_datetime, to_local
 
 ITEM_KINDS = ("tin", "bai")
 TYPE_LABELS = {"tin": "Tin", "bai": "Bài"}
@@ -130,7 +130,7 @@ def make_record(
 def first_commit_times(content_root: Path) -> dict[str, dt.datetime]:
     """Absolute path -> time of the first commit that added it (submission times):
     the batched form of :func:`mttq.check.first_commit_time`."""
-    from .gitdates import added_times
+    from mttq.core.git import added_times
 
     return added_times(content_root, first_parent=False)
 
@@ -144,8 +144,8 @@ def read_published(content_root: Path, registries, *, now: dt.datetime | None = 
     git, as the build does (:func:`mttq.gitdates.added_time`); outside git it
     is skipped, as the build would refuse it.
     """
-    from .gitdates import added_time
-    from .item import find_items, read_item
+    from mttq.core.git import added_time
+    from mttq.content.item import find_items, read_item
 
     root = Path(content_root)
     now = to_local(now or dt.datetime.now(LOCAL_TZ))

@@ -1,7 +1,7 @@
 """Where the project's files live, so that no module guesses its own paths."""
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "output"

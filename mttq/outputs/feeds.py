@@ -36,7 +36,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from .workdays import LOCAL_TZ
+from mttq.calendar.workdays import LOCAL_TZ
 
 RSS_MIME = "application/rss+xml"
 ATOM_MIME = "application/atom+xml"

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from .problems import Problem, error, warning
-from .workdays import (
+from mttq.core.problems import Problem, error, warning
+from mttq.calendar.workdays import (
     LOCAL_TZ,
     PathLike,
     checked_years,

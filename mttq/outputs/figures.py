@@ -9,8 +9,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
-from .markdown_photos import PhotoRef
-from .renditions import PhotoPlan, plan_photo
+from mttq.content.markdown_photos import PhotoRef
+from mttq.photos.renditions import PhotoPlan, plan_photo
 
 # The article column is at most 760 CSS px wide; below that the photo spans the screen.
 BODY_SIZES = "(min-width: 800px) 760px, 100vw"

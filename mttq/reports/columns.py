@@ -26,9 +26,9 @@ from typing import Mapping
 
 import yaml
 
-from .registry import Unit
-from .text import nfc
-from .workdays import column_coordination_date
+from mttq.registry.registries import Unit
+from mttq.core.text import nfc
+from mttq.calendar.workdays import column_coordination_date
 
 
 class ColumnPlanError(ValueError):

@@ -48,7 +48,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .problems import FileReport, Problem, error, warning
+from mttq.core.problems import FileReport, Problem, error, warning
 
 __all__ = [
     "ACCEPTED_FORMATS",

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as etree
 
 from markupsafe import Markup
 
-from .figures import CARD_SIZES, picture_element
-from .workdays import LOCAL_TZ, weekday_vi
+from mttq.outputs.figures import CARD_SIZES, picture_element
+from mttq.calendar.workdays import LOCAL_TZ, weekday_vi
 
 
 def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from .paths import DATA_DIR
-from .text import is_slug, nfc
+from mttq.core.paths import DATA_DIR
+from mttq.core.text import is_slug, nfc
 
 UNIT_KINDS = {
     "district": "Ủy ban MTTQ cấp huyện",

@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildResult, _Collector, build_site
-from .paths import REPO_ROOT
+from mttq.commands.build import BuildResult, _Collector, build_site
+from mttq.core.paths import REPO_ROOT
 
 WATCHED = ("theme", "data", "plugins", "mttq", "pelicanconf.py")
 ITEM_SECTIONS = ("tin", "bai")

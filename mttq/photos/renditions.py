@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from .filecache import StatMemo
+from mttq.core.filecache import StatMemo
 
 DEFAULT_WIDTHS = (480, 800, 1200, 1600)
 FORMATS = {"jpeg": ".jpg", "webp": ".webp"}

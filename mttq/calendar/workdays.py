@@ -31,9 +31,11 @@ from zoneinfo import ZoneInfo
 import holidays
 import yaml
 
+from mttq.core.paths import DATA_DIR
+
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-DEFAULT_DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "days_off.yaml"
+DEFAULT_DATA_PATH = DATA_DIR / "days_off.yaml"
 
 DAY_OFF = "day_off"
 WORKING_DAY = "working_day"

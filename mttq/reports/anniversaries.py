@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .text import is_slug, nfc
+from mttq.core.text import is_slug, nfc
 
 
 class AnniversaryFileError(ValueError):

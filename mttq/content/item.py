@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import problems as P
-from .header import TextDecodeError, decode_text, parse_header
-from .markdown_photos import FigureRenderer, PhotoRef, render_body
-from .registry import Topic, Unit
-from .sanitize import intrasite_links
-from .text import is_slug, nfc, slugify
-from .workdays import LOCAL_TZ, parse_local_datetime
+from mttq.core import problems as P
+from mttq.content.header import TextDecodeError, decode_text, parse_header
+from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
+from mttq.registry.registries import Topic, Unit
+from mttq.content.sanitize import intrasite_links
+from mttq.core.text import is_slug, nfc, slugify
+from mttq.calendar.workdays import LOCAL_TZ, parse_local_datetime
 
 ITEM_TYPES = {"tin": "Tin", "bai": "Bài"}
 ITEM_FILE = "index.md"

@@ -1,0 +1,1 @@
+"""Vietnamese working days and the one-working-day deadline rule."""

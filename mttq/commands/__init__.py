@@ -1,0 +1,1 @@
+"""What the commands do: check, build, preview, the CI workflow's steps."""

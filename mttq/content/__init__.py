@@ -1,0 +1,1 @@
+"""The content model: one bundle read once into one record; its header, body, photos and rules."""

@@ -1,0 +1,1 @@
+"""Photos: the quality check, the build's audit, responsive renditions."""

@@ -1,0 +1,1 @@
+"""The data files editors maintain: topics, units (with validity dates)."""

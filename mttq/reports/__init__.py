@@ -1,0 +1,1 @@
+"""The editors' reports: monthly quota, charts, monthly column plans, anniversaries."""
