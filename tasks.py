@@ -5,7 +5,6 @@ A thin command layer: every task parses its options, calls a function of the
 """
 from __future__ import annotations
 
-import json
 import shlex
 import shutil
 import sys
@@ -13,12 +12,13 @@ from pathlib import Path
 
 from invoke import Exit, task
 
+from mttq.commands import cli
 from mttq.core import paths
 
 ROOT = paths.REPO_ROOT
 
-DEV_SETTINGS = ROOT / "pelicanconf.py"
-PUBLISH_SETTINGS = ROOT / "publishconf.py"
+DEV_SETTINGS = cli.DEV_SETTINGS
+PUBLISH_SETTINGS = cli.PUBLISH_SETTINGS
 
 
 def _print_build(result) -> None:
@@ -56,16 +56,10 @@ def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
             "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra, phần còn lại được đăng"})
 def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
             force=False):
-    """Kiểm tra rồi dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công."""
-    if not force:
-        report = _run_check([content], content, photos=False, submitted_at=None, deadline=False)
-        if not report.ok:
-            from mttq.commands.check import format_text
+    """Dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công.
 
-            print(format_text(report), file=sys.stderr)
-            print("Không đăng vì còn lỗi. Sửa lỗi, hoặc dùng --force nếu Ban Biên tập đồng ý.",
-                  file=sys.stderr)
-            raise Exit(code=1)
+    Không kiểm tra trước: bản dựng tự từ chối mọi tin, bài có lỗi (cùng quy tắc
+    với lệnh check) và khi đó không thay trang cũ; --force đăng phần còn lại."""
     _build(content, output, PUBLISH_SETTINGS, skip_refused_files=force)
 
 
@@ -88,64 +82,17 @@ def serve(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
     serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
 
 
-def _check_options(content, photos, submitted_at):
-    from mttq.commands.build import load_settings
-    from mttq.commands.check import CheckOptions
-    from mttq.photos.quality import PhotoLimits
-    from mttq.settings import registries_from_settings, with_defaults
-    from mttq.calendar.workdays import parse_local_datetime
-
-    settings = load_settings(DEV_SETTINGS)
-    try:
-        submitted = parse_local_datetime(submitted_at) if submitted_at else None
-    except ValueError as exc:
-        print(f"LỖI: --submitted-at: {exc}", file=sys.stderr)
-        raise Exit(code=2)
-    return CheckOptions(
-        content_root=Path(content), registries=registries_from_settings(settings),
-        photo_limits=PhotoLimits.from_settings(settings), check_photos=photos,
-        submitted_at=submitted, cache_dir=Path(with_defaults(settings)["MTTQ_CACHE_DIR"]),
-    )
-
-
-def _run_check(targets, content, photos, submitted_at, changed_from=None, deadline=True):
-    from mttq.commands.check import UsageError, check_change, check_items, collect_targets
-
-    options = _check_options(content, photos, submitted_at)
-    options.check_deadline = deadline
-    try:
-        if changed_from:
-            return check_change(Path(content), changed_from, options)
-        items, loose_photos = collect_targets([Path(t) for t in targets])
-    except UsageError as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
-        raise Exit(code=2)
-    return check_items(items, loose_photos, options)
-
-
 @task(iterable=["path"],
-      help={"path": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả content); "
-                    "có thể ghi nhiều đường dẫn: invoke check A B C",
-            "format": "text (mặc định), json, github (chú thích trên pull request), markdown",
-            "content": "thư mục nội dung (để kiểm tra trùng tên)",
-            "submitted_at": "thời điểm gửi (ISO 8601), ví dụ lúc mở pull request",
-            "changed_from": "chỉ kiểm tra những gì thay đổi so với nhánh/commit này (git)",
-            "no_photos": "bỏ qua kiểm tra chất lượng ảnh"})
+      help={"path": cli.HELP["path"] + "; ghi nhiều lần --path A --path B, hoặc dùng "
+                    "lệnh `mttq check A B C`",
+            "format": cli.HELP["format"], "content": cli.HELP["content"],
+            "submitted_at": cli.HELP["submitted_at"], "changed_from": cli.HELP["changed_from"],
+            "no_photos": cli.HELP["no_photos"]})
 def check(c, path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
           submitted_at=None, changed_from=None, no_photos=False):
     """Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp. Mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh."""
-    from mttq.commands.check import FORMATTERS
-
-    if format not in (*FORMATTERS, "json"):
-        print(f"LỖI: --format phải là một trong: json, {', '.join(FORMATTERS)}.", file=sys.stderr)
-        raise Exit(code=2)
     targets = list(path or []) + shlex.split(c.remainder or "")
-    report = _run_check(targets or [content], content, not no_photos, submitted_at, changed_from)
-    if format == "json":
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-    else:
-        print(FORMATTERS[format](report))
-    raise Exit(code=0 if report.ok else 1)
+    raise Exit(code=cli.check(targets, format, content, submitted_at, changed_from, not no_photos))
 
 
 @task(help={"base": "nhánh đích của pull request (mặc định: main)",
@@ -157,7 +104,7 @@ def pr_check(c, base="main", submitted_at=None):
     import tempfile
 
     from mttq.commands.workflow import PR_JOB_COMMANDS
-    from mttq.calendar.workdays import LOCAL_TZ
+    from mttq.core.times import LOCAL_TZ
 
     summary = Path(tempfile.mkstemp(prefix="pr-check-", suffix=".md")[1])
     env = {
@@ -215,7 +162,7 @@ def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None
     print("Các bước tiếp theo:")
     print(f"  1. Chép ảnh vào {folder}/ (ví dụ anh-1.jpg) và sửa dòng ![Chú thích](anh-1.jpg).")
     print("  2. Viết nội dung và tóm tắt (Summary) trong index.md.")
-    print(f"  3. Kiểm tra: invoke check {folder}")
+    print(f"  3. Kiểm tra: .venv/bin/mttq check {folder}")
     print("  4. Commit, push và mở pull request (xem docs/huong-dan-cong-tac-vien.md).")
 
 
@@ -223,7 +170,7 @@ def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None
             "submitted": "thời điểm gửi tin, bài", "format": "text hoặc json"})
 def deadline(c, event, submitted=None, format="text"):
     """Hạn gửi tin, bài về một sự kiện (01 ngày làm việc) và kết luận đúng hạn/trễ."""
-    from mttq.calendar.deadline import deadline_report, format_deadline_json, format_deadline_text
+    from mttq.calendar.deadline import format_deadline_json, format_deadline_text
 
     try:
         if format == "json":
@@ -256,107 +203,19 @@ def bench(c, items=300, photos=2, seed=1):
         "--photos", str(photos), "--seed", str(seed)]))
 
 
-def _accept_paths_as_positionals(task_name: str = "check") -> None:
-    """Let ``invoke check A B C`` mean ``invoke check --path A --path B --path C``.
-
-    Invoke has no variadic positional arguments, and a declared positional is
-    always required (``invoke check`` alone must check all content). Invoke
-    imports this file after parsing its own options and before parsing the
-    tasks' ones, so the not-yet-parsed words can be rewritten here.
-    """
-    import inspect
-
-    from invoke import Program
-
-    frame = inspect.currentframe()
-    program = None
-    while frame is not None:
-        candidate = frame.f_locals.get("self")
-        if isinstance(candidate, Program) and getattr(candidate, "core", None) is not None:
-            program = candidate
-            break
-        frame = frame.f_back
-    if program is None:
-        return
-    words = program.core.unparsed
-    if task_name not in words:
-        return
-    takes_value = {
-        f"--{name.replace('_', '-')}" if len(name) > 1 else f"-{name}"
-        for argument in check.get_arguments() if argument.takes_value
-        for name in argument.names
-    }
-    start = words.index(task_name) + 1
-    rewritten, index = [], start
-    while index < len(words) and words[index] != "--":
-        word = words[index]
-        if word.startswith("-"):
-            rewritten.append(word)
-            if word in takes_value and "=" not in word and index + 1 < len(words):
-                rewritten.append(words[index + 1])
-                index += 1
-        else:
-            rewritten.extend(["--path", word])
-        index += 1
-    words[start:index] = rewritten
-
-
-@task(help={"month": "tháng YYYY-MM (mặc định: tháng này)",
-            "year": "cả năm YYYY (các tháng đã bắt đầu)",
-            "format": "table (bảng), csv hoặc json",
-            "content": "thư mục nội dung (mặc định: content)",
-            "units": "tệp danh sách đơn vị (mặc định: MTTQ_UNITS_FILE của pelicanconf.py)",
-            "output": "ghi vào tệp thay vì màn hình (CSV có BOM để Excel đọc đúng tiếng Việt)"})
+@task(help={"month": cli.HELP["month"], "year": cli.HELP["year"],
+            "format": cli.HELP["quota_format"], "content": cli.HELP["content"],
+            "units": cli.HELP["units"], "output": cli.HELP["report_output"]})
 def quota(c, month=None, year=None, format="table", content=str(paths.DEFAULT_CONTENT_DIR),
           units=None, output=None):
-    """Chỉ tiêu tin, bài hằng tháng (2 tin, 1 bài) của các đơn vị; tin, bài trễ hạn ghi riêng."""
-    from mttq.commands.build import load_settings
-    from mttq.content.item import Registries
-    from mttq.reports.quota import (
-        QuotaConfigError, format_csv, format_table, month_report, parse_month, read_published,
-        today_from_setting, year_report,
-    )
-    from mttq.registry.registries import RegistryError, load_topics, load_units
-    from mttq.settings import with_defaults
-
-    try:
-        if format not in ("table", "csv", "json"):
-            raise ValueError("--format phải là table, csv hoặc json.")
-        if month and year:
-            raise ValueError("Chỉ ghi một trong hai: --month YYYY-MM hoặc --year YYYY.")
-        if not Path(content).is_dir():
-            raise ValueError(f"Không có thư mục nội dung '{content}'.")
-        settings = with_defaults(load_settings(DEV_SETTINGS, {"PATH": str(Path(content).resolve())}))
-        today = today_from_setting(settings["MTTQ_TODAY"])
-        registries = Registries(
-            topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
-            units=load_units(Path(units or settings["MTTQ_UNITS_FILE"])),
-        )
-        items = read_published(Path(content), registries)
-        if year:
-            if not str(year).isdigit() or len(str(year)) != 4:
-                raise ValueError(f"Năm '{year}' không hợp lệ: ghi theo dạng YYYY, ví dụ 2025.")
-            report = year_report(items, registries.units, settings["MTTQ_QUOTA"], int(year),
-                                 today=today)
-        else:
-            y, m = parse_month(month) if month else (today.year, today.month)
-            report = month_report(items, registries.units, settings["MTTQ_QUOTA"], y, m,
-                                  today=today)
-    except (ValueError, RegistryError, QuotaConfigError) as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
-        raise Exit(code=2)
-    if format == "json":
-        text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
-    elif format == "csv":
-        text = format_csv(report)
-    else:
-        text = format_table(report)
-    if output:
-        encoding = "utf-8-sig" if format == "csv" else "utf-8"
-        Path(output).write_text(text, encoding=encoding, newline="")
-        print(f"Đã ghi {output}.")
-    else:
-        sys.stdout.write(text)
+    """Chỉ tiêu tin, bài hằng tháng của các đơn vị; tin, bài trễ hạn ghi riêng."""
+    raise Exit(code=cli.quota(month, year, format, content, units, output))
 
 
-_accept_paths_as_positionals()
+@task(help={"pull_request": cli.HELP["pull_request"], "opened_at": cli.HELP["opened_at"],
+            "merge_commit": cli.HELP["merge_commit"], "content": cli.HELP["content"],
+            "ledger": cli.HELP["ledger"]})
+def record_submissions(c, pull_request, opened_at, merge_commit="HEAD",
+                       content=str(paths.DEFAULT_CONTENT_DIR), ledger=None):
+    """Sau khi hợp nhất: ghi lúc mở pull request của các tin, bài mới vào data/submissions.csv."""
+    raise Exit(code=cli.record_submissions(pull_request, opened_at, merge_commit, content, ledger))

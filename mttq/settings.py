@@ -28,9 +28,13 @@ DEFAULTS = {
     "MTTQ_HOME_TOPIC_ITEMS": 4,
     # Monthly quota per unit kind, for units with `quota: true` (seed 002, II.1).
     "MTTQ_QUOTA": {"district": {"tin": 2, "bai": 1}},
-    # "Today" of the build (YYYY-MM-DD) for the anniversary banner and the
-    # editors' current month; None = the local date when the site is built.
+    # "Today" of the build (YYYY-MM-DD): what is published (an item dated later
+    # waits), the anniversary banner, the editors' current month; None = the
+    # local date and time when the site is built.
     "MTTQ_TODAY": None,
+    # The submissions ledger written when pull requests are merged
+    # (mttq/registry/ledger.py): the deadline judged in reports = on the PR.
+    "MTTQ_LEDGER_FILE": str(DATA_DIR / "submissions.csv"),
     # The anniversary banner shows this many days before the day (and on it).
     "MTTQ_ANNIVERSARY_LEAD_DAYS": 7,
     "MTTQ_ANNIVERSARIES_FILE": str(DATA_DIR / "anniversaries.yaml"),
@@ -85,3 +89,19 @@ def registries_from_settings(settings: dict):
         topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
         units=load_units(Path(settings["MTTQ_UNITS_FILE"])),
     )
+
+
+def run_now(settings: dict):
+    """The run's "now": the end of ``MTTQ_TODAY`` when set, else the current time."""
+    import datetime as dt
+
+    from mttq.core.times import LOCAL_TZ, parse_local_datetime
+
+    today = with_defaults(settings)["MTTQ_TODAY"]
+    if today in (None, ""):
+        return dt.datetime.now(LOCAL_TZ)
+    if isinstance(today, dt.datetime):
+        return today
+    if not isinstance(today, dt.date):
+        today = parse_local_datetime(str(today)).date()
+    return dt.datetime.combine(today, dt.time(23, 59, 59), tzinfo=LOCAL_TZ)

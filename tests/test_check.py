@@ -7,7 +7,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import pytest
 
 from mttq.commands.check import CheckOptions, check_items, collect_targets
 from mttq.settings import registries_from_settings
@@ -135,13 +134,14 @@ def invoke(*args, cwd=ROOT):
 def test_cli_exit_codes_and_json_contract(tmp_path):
     write_item(tmp_path, "tot", Submitted="2025-05-14 08:00")
     write_item(tmp_path, "xau", Unit="khong-co")
-    ok = invoke("check", "--no-photos", "--content", str(tmp_path), str(tmp_path / "tin/2025/05/tot"))
+    ok = invoke("check", "--no-photos", "--content", str(tmp_path),
+                "--path", str(tmp_path / "tin/2025/05/tot"))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = invoke("check", "--no-photos", "--format", "json", "--content", str(tmp_path),
-                 str(tmp_path))
+                 "--path", str(tmp_path))
     assert bad.returncode == 1
     data = json.loads(bad.stdout)
-    assert data["ok"] is False and set(data) == {"ok", "files"}
+    assert data["ok"] is False and set(data) == {"ok", "notes", "files"}
     for file in data["files"]:
         assert set(file) == {"path", "kind", "ok", "problems", "metrics"}
         assert file["kind"] in ("article", "photo")
@@ -149,14 +149,29 @@ def test_cli_exit_codes_and_json_contract(tmp_path):
             assert {"code", "severity", "message", "hint"} <= set(problem)
     by_name = {Path(f["path"]).parent.name: f for f in data["files"]}
     assert by_name["tot"]["ok"] and not by_name["xau"]["ok"]
-    usage = invoke("check", str(tmp_path / "khong-co-thu-muc-nay"))
+    usage = invoke("check", "--path", str(tmp_path / "khong-co-thu-muc-nay"))
     assert usage.returncode == 2 and "khong-co-thu-muc-nay" in usage.stderr
     assert "Traceback" not in usage.stderr + bad.stderr
 
 
+def test_the_mttq_command_checks_several_paths_given_as_they_are(tmp_path):
+    write_item(tmp_path, "mot", Submitted="2025-05-14 08:00")
+    write_item(tmp_path, "hai", Unit="khong-co")
+    write_item(tmp_path, "ba", Category="khong-co")
+    mttq = Path(sys.executable).with_name("mttq")
+    out = subprocess.run([str(mttq), "check", "--no-photos", "--format", "json", "--content",
+                          str(tmp_path), str(tmp_path / "tin/2025/05/mot"),
+                          str(tmp_path / "tin/2025/05/hai")], capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    assert sorted(Path(f["path"]).parent.name for f in json.loads(out.stdout)["files"]) == [
+        "hai", "mot"]
+    helped = subprocess.run([str(mttq), "check", "--help"], capture_output=True, text=True)
+    assert "cách dùng: mttq check" in helped.stdout and "--submitted-at" in helped.stdout
+
+
 def test_cli_text_report_is_vietnamese_and_grouped_by_file(tmp_path):
     write_item(tmp_path, "xau", Unit="khong-co", photos=(), body="Không ảnh.")
-    out = invoke("check", "--no-photos", "--content", str(tmp_path), str(tmp_path))
+    out = invoke("check", "--no-photos", "--content", str(tmp_path), "--path", str(tmp_path))
     assert out.returncode == 1
     lines = out.stdout.splitlines()
     assert lines[0].endswith("xau/index.md")
@@ -166,7 +181,6 @@ def test_cli_text_report_is_vietnamese_and_grouped_by_file(tmp_path):
 
 
 def test_a_photo_already_published_in_another_item_is_a_duplicate(tmp_path):
-    import shutil
 
     from PIL import Image
 

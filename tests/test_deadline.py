@@ -19,7 +19,8 @@ from mttq.calendar.deadline import (
     judge,
 )
 from mttq.core.problems import ERROR, WARNING
-from mttq.calendar.workdays import LOCAL_TZ, checked_years, is_working_day, working_days_between
+from mttq.core.times import LOCAL_TZ
+from mttq.calendar.workdays import checked_years, is_working_day, working_days_between
 
 PLUS7 = timedelta(hours=7)
 

@@ -26,7 +26,7 @@ from conftest import ROOT, build, page
 from fixture_content import DRAFT_SLUG, FUTURE_SLUG, ITEMS, write_fixture_content
 from mttq.outputs.feeds import absolutize_html
 from mttq.settings import registries_from_settings
-from mttq.calendar.workdays import LOCAL_TZ
+from mttq.core.times import LOCAL_TZ
 from sitefactory import write_item
 
 PUBLISH = ROOT / "publishconf.py"

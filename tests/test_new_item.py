@@ -22,8 +22,8 @@ def test_new_item_from_options_then_check_says_what_is_missing(tmp_path):
     text = index.read_text(encoding="utf-8")
     assert "Title: Nông dân Sóc Trăng đoàn kết làm giàu" in text and "Unit: hoi-nong-dan" in text
     assert "Event_date" not in text  # no event: no deadline
-    assert str(index.parent) in result.stdout and "invoke check" in result.stdout
-    check = invoke("check", "--no-photos", "--format", "json", "--content", str(tmp_path),
+    assert str(index.parent) in result.stdout and "mttq check" in result.stdout
+    check = invoke("check", "--no-photos", "--format", "json", "--content", str(tmp_path), "--path",
                    str(index.parent))
     import json
 

@@ -7,8 +7,6 @@ compared byte for byte with a plain full build of the same content.
 """
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest

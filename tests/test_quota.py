@@ -16,13 +16,17 @@ import pytest
 from mttq.reports.anniversaries import Anniversary, current_banners, load_anniversaries, years_since
 from mttq.reports.columns import ColumnPlanError, load_column_plan, load_column_plans
 from mttq.core.paths import DATA_DIR
+from mttq.core.times import parse_month
 from mttq.reports.quota import (
-    QuotaConfigError, make_record, month_report, months_until, parse_month, read_published,
-    today_from_setting, year_report,
+    QuotaConfigError, month_report, months_until, published, read_records, today_from_setting,
+    year_report,
 )
+from mttq.content.history import History
+from mttq.content.item import Item, ItemMeta
 from mttq.registry.registries import load_topics, load_units
 from mttq.content.item import Registries
-from mttq.calendar.workdays import LOCAL_TZ, column_coordination_date
+from mttq.core.times import LOCAL_TZ
+from mttq.calendar.workdays import column_coordination_date
 from quota_content import (
     BROKEN_SLUG, DRAFT_SLUG, FUTURE_SLUG, write_quota_content, write_units,
 )
@@ -106,11 +110,12 @@ def test_year_json_has_every_month_and_a_summary_per_unit(tree):
 def test_drafts_future_and_broken_items_never_count(tree):
     content, units = tree
     registries = Registries(load_topics(DATA_DIR / "topics.yaml"), load_units(units))
-    slugs = {r.slug for r in read_published(content, registries)}
+    records = read_records(content, registries, History(content, ledger_file=None))
+    slugs = {r.slug for r in published(records, dt.datetime.now(LOCAL_TZ))}
     assert DRAFT_SLUG not in slugs and FUTURE_SLUG not in slugs and BROKEN_SLUG not in slugs
     assert len(slugs) == 11  # 13 written + 1 broken, minus draft, future, broken
     # "Now" before the future item's date excludes it; after, it counts.
-    later = read_published(content, registries, now=dt.datetime(2100, 1, 1, tzinfo=LOCAL_TZ))
+    later = published(records, dt.datetime(2100, 1, 1, tzinfo=LOCAL_TZ))
     assert FUTURE_SLUG in {r.slug for r in later}
 
 
@@ -173,9 +178,13 @@ def unit(key, kind="district", quota=True, **dates):
     return Unit(key, f"Đơn vị {key}", kind, quota, **dates)
 
 
-def rec(slug, kind, unit_key, date, **kw):
-    return make_record(slug=slug, title=slug, type=kind, unit=unit_key,
-                       date=dt.datetime.fromisoformat(date).replace(tzinfo=LOCAL_TZ), **kw)
+def rec(slug, kind, unit_key, date, event_date=None, submitted=None, waiver=None):
+    """An item's record, judged as the build and the check judge it."""
+    meta = ItemMeta(title=slug, type=kind, unit=unit_key,
+                    date=dt.datetime.fromisoformat(date).replace(tzinfo=LOCAL_TZ),
+                    event_date=event_date, submitted=submitted, deadline_waiver=waiver)
+    item = Item(path=Path("/nowhere") / slug / "index.md", slug=slug, meta=meta)
+    return History("/nowhere", ledger_file=None).judge(item)
 
 
 def test_the_requirement_is_a_setting_per_unit_kind():

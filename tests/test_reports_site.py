@@ -139,7 +139,7 @@ def test_editors_home_shows_this_month_late_items_and_build_warnings(site):
     assert ON_TIME_WAIVER_SLUG not in str(soup)
     waived = soup.select_one(f'li[data-slug="{WAIVED_SLUG}"]').get_text(" ", strip=True)
     assert "Mất điện diện rộng hai ngày" in waived and "2 ngày làm việc" in waived
-    warnings = soup.select("ul.build-warnings li")
+    warnings = soup.select("#canh-bao ~ ul.build-problems > li, section[aria-labelledby=canh-bao] ul.build-problems > li")
     assert len(warnings) == 1 and WARNING_SLUG in warnings[0].get_text()
     assert len(soup.select("svg.quota-chart")) == 2  # this month and the year
 

@@ -13,20 +13,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mttq.calendar import workdays as wd
-from mttq.calendar.workdays import (
-    LOCAL_TZ,
-    DateTimeFormatError,
-    DaysOffFileError,
-    column_coordination_date,
-    days_off,
-    is_working_day,
-    load_days_off,
-    next_working_day,
-    parse_local_datetime,
-    swapped_working_days,
-    to_local,
-    working_days_between,
-)
+from mttq.core.times import LOCAL_TZ, DateTimeFormatError, parse_local_datetime, to_local
+from mttq.calendar.workdays import DaysOffFileError, column_coordination_date, days_off, is_working_day, load_days_off, next_working_day, swapped_working_days, working_days_between
 
 
 def D(text: str) -> date:

@@ -15,21 +15,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from mttq.core.problems import Problem, error, warning
-from mttq.calendar.workdays import (
-    LOCAL_TZ,
-    PathLike,
-    checked_years,
-    column_coordination_date,
-    days_off,
-    format_clock,
-    format_date,
-    next_working_day,
-    parse_local_datetime,
-    swapped_working_days,
-    to_local,
-    weekday_vi,
-    working_days_between,
-)
+from mttq.core.times import decimal_comma, LOCAL_TZ, format_clock, format_date, parse_local_datetime, to_local, weekday_vi
+from mttq.calendar.workdays import PathLike, checked_years, column_coordination_date, days_off, next_working_day, swapped_working_days, working_days_between
 
 DEADLINE_TIME = time(23, 59, 59)
 
@@ -58,11 +45,6 @@ def _day_label(day: date) -> str:
 
 def _moment_label(moment: datetime) -> str:
     return f"{format_clock(moment)} {_day_label(to_local(moment).date())}"
-
-
-def _hours(value: float) -> str:
-    """Vietnamese decimal comma, one decimal: ``50,3``."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 def deadline_for(event: Moment, *, data_path: PathLike | None = None) -> datetime:
@@ -180,7 +162,7 @@ def deadline_problems(
 
     lateness = (
         f"trễ {verdict.working_days_late} ngày làm việc "
-        f"({_hours(verdict.hours_late)} giờ sau hạn)"
+        f"({decimal_comma(verdict.hours_late)} giờ sau hạn)"
     )
     facts = (
         f"sự kiện ngày {_day_label(verdict.event.date())}, hạn gửi là "
@@ -276,7 +258,7 @@ def format_deadline_text(
     else:
         lines.append(
             f"Kết quả:  TRỄ HẠN {verdict.working_days_late} ngày làm việc "
-            f"({_hours(verdict.hours_late)} giờ sau hạn)"
+            f"({decimal_comma(verdict.hours_late)} giờ sau hạn)"
         )
     return "\n".join(lines) + "\n"
 

@@ -20,20 +20,19 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
-from zoneinfo import ZoneInfo
 
 import holidays
 import yaml
 
+from mttq.core import runs
 from mttq.core.paths import DATA_DIR
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from mttq.core.runs import once_per_run
+from mttq.core.times import _nfc, format_date, to_local, weekday_vi
 
 DEFAULT_DATA_PATH = DATA_DIR / "days_off.yaml"
 
@@ -46,41 +45,12 @@ ORIGIN_DATA = "data"
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-
 # "Ngày nghỉ (thay cho ngày 04/05/2024)": the package's label of a swapped day off.
 _SUBSTITUTED_FROM = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 
 # A search for the next working day gives up after this many days (a data file
 # that turned a whole year into days off is an error, not an infinite loop).
 _MAX_SEARCH_DAYS = 366
-
-
-# --------------------------------------------------------------------------
-# Formatting helpers (dates are shown to users as dd/mm/yyyy)
-# --------------------------------------------------------------------------
-
-
-def weekday_vi(day: date) -> str:
-    """Vietnamese name of the weekday: ``thứ Hai`` … ``Chủ nhật``."""
-    return _WEEKDAYS_VI[day.weekday()]
-
-
-def format_date(day: date) -> str:
-    """``dd/mm/yyyy``."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
-def format_clock(moment: datetime) -> str:
-    """``HH:MM`` in local time (``HH:MM:SS`` when the seconds are not zero)."""
-    local = to_local(moment)
-    clock = f"{local.hour:02d}:{local.minute:02d}"
-    return f"{clock}:{local.second:02d}" if local.second else clock
-
-
-def format_datetime(moment: datetime) -> str:
-    """``HH:MM dd/mm/yyyy`` in local time (seconds shown when not zero)."""
-    return f"{format_clock(moment)} {format_date(to_local(moment).date())}"
 
 
 # --------------------------------------------------------------------------
@@ -143,10 +113,6 @@ def _entry_date(value: Any, where: str) -> date:
     raise DaysOffFileError(
         f"{where}: «date» phải có dạng YYYY-MM-DD (ví dụ 2026-01-02), không phải «{value}»."
     )
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _parse_days_off(raw: Any, path: Path) -> DaysOffFile:
@@ -218,7 +184,7 @@ _DatesAsTextLoader.add_constructor(
 )
 
 
-@lru_cache(maxsize=None)
+@once_per_run
 def _load_cached(path: Path) -> DaysOffFile:
     try:
         text = path.read_text(encoding="utf-8")
@@ -242,7 +208,7 @@ def load_days_off(path: PathLike | None = None) -> DaysOffFile:
 
 def clear_cache() -> None:
     """Forget the loaded data files (for tests or after editing the file)."""
-    _load_cached.cache_clear()
+    runs.begin()
 
 
 # --------------------------------------------------------------------------
@@ -405,96 +371,3 @@ def column_coordination_date(year: int, month: int) -> date:
     return fifth
 
 
-# --------------------------------------------------------------------------
-# Local time
-# --------------------------------------------------------------------------
-
-
-def to_local(moment: datetime) -> datetime:
-    """``moment`` in Asia/Ho_Chi_Minh; a naive datetime is taken as local time."""
-    if not isinstance(moment, datetime):
-        raise TypeError(f"to_local() expects a datetime, not {type(moment).__name__}")
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
-        return moment.replace(tzinfo=LOCAL_TZ)
-    return moment.astimezone(LOCAL_TZ)
-
-
-EXPECTED_FORMATS = (
-    "YYYY-MM-DD HH:MM (ví dụ 2024-05-03 14:30; có thể thêm giây, múi giờ như "
-    "+07:00 hoặc Z, hoặc chỉ ghi ngày 2024-05-03) hoặc dd/mm/yyyy HH:MM "
-    "(ví dụ 03/05/2024 14:30, hoặc chỉ ghi ngày 03/05/2024)"
-)
-
-_ISO = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
-    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,6}))?)?"
-    r"\s*(?P<tz>Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-_VN = re.compile(
-    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
-)
-
-
-class DateTimeFormatError(ValueError):
-    """A date/time the user typed could not be understood (Vietnamese message)."""
-
-
-def parse_local_datetime(text: str) -> datetime:
-    """Parse a date or date-time typed by a user or found in metadata.
-
-    Accepted: ISO 8601 ``YYYY-MM-DD``, ``YYYY-MM-DDTHH:MM[:SS[.ffffff]]`` or
-    with a space instead of ``T``, optionally followed by ``Z`` or an offset
-    (``+07:00``, ``+0700``, ``+07``); and the Vietnamese ``dd/mm/yyyy`` with an
-    optional ``HH:MM[:SS]``. Without an offset the time is local; without a
-    time it is 00:00 local. The result is aware, in :data:`LOCAL_TZ`.
-
-    Anything else (two-digit years, ``yyyy/mm/dd``, ``mm-dd-yyyy``, hours
-    without minutes, …) and impossible values (30/02, 25:00) raise
-    :class:`DateTimeFormatError`, a ``ValueError`` whose Vietnamese message
-    shows the expected format.
-    """
-    if not isinstance(text, str):
-        raise DateTimeFormatError(
-            f"Thời điểm phải là chuỗi ký tự theo dạng {EXPECTED_FORMATS}."
-        )
-    raw = _nfc(text).strip()
-    match = _ISO.fullmatch(raw) or _VN.fullmatch(raw)
-    if not match:
-        raise DateTimeFormatError(
-            f"Không hiểu thời điểm «{raw}». Hãy ghi theo dạng {EXPECTED_FORMATS}."
-        )
-    g = match.groupdict()
-    tz_text = g.get("tz")
-    if tz_text is None:
-        tzinfo: Any = LOCAL_TZ
-    elif tz_text in ("Z", "z"):
-        tzinfo = timezone.utc
-    else:
-        sign = -1 if tz_text[0] == "-" else 1
-        digits = tz_text[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-        if hours > 14 or minutes > 59 or (hours == 14 and minutes):
-            raise DateTimeFormatError(
-                f"Múi giờ «{tz_text}» trong «{raw}» không tồn tại. "
-                f"Hãy ghi theo dạng {EXPECTED_FORMATS}."
-            )
-        tzinfo = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    fraction = (g.get("f") or "").ljust(6, "0")
-    try:
-        moment = datetime(
-            int(g["y"]),
-            int(g["m"]),
-            int(g["d"]),
-            int(g["H"] or 0),
-            int(g["M"] or 0),
-            int(g["S"] or 0),
-            int(fraction or 0),
-            tzinfo=tzinfo,
-        )
-    except ValueError:
-        raise DateTimeFormatError(
-            f"Ngày giờ «{raw}» không tồn tại (kiểm tra ngày, tháng, giờ, phút). "
-            f"Hãy ghi theo dạng {EXPECTED_FORMATS}."
-        ) from None
-    return moment.astimezone(LOCAL_TZ)

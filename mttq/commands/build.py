@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mttq.core import runs
+from mttq.core.problems import CheckReport
 from mttq.outputs import manifest
 from mttq.core.paths import REPO_ROOT
 
@@ -25,34 +27,42 @@ from mttq.core.paths import REPO_ROOT
 class BuildResult:
     output: Path
     ok: bool = False
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per problem or failure
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # refused files left out (forced build)
+    problems: CheckReport = field(default_factory=CheckReport)  # every problem, as data
+    refused: list[str] = field(default_factory=list)  # files left out of the site
     seconds: float = 0.0
     articles: int = 0
 
 
-class _Collector(logging.Handler):
-    """Pelican's warnings and errors; a refused file's are set apart when allowed."""
+def _lines(problems: dict[str, list]) -> list[str]:
+    return [f"{path}: [{p.code}] {p.message}" + (f"\n      → {p.hint}" if p.hint else "")
+            for path, found in problems.items() for p in found]
 
-    def __init__(self, skip_refused_files: bool):
-        super().__init__(level=logging.WARNING)
-        self.skip_refused_files = skip_refused_files
+
+class _UnexpectedErrors(logging.Handler):
+    """Errors logged during the build that are not a refused file's (a template
+    error, a crash in a plugin). A file our reader refused is known already,
+    with its problems (:mod:`mttq.core.runs`); Pelican's English "Could not
+    process" line about it is not repeated to anyone."""
+
+    def __init__(self, content_root: Path, run):
+        super().__init__(level=logging.ERROR)
+        self.content_root = content_root
+        self.run = run
         self.errors: list[str] = []
-        self.warnings: list[str] = []
-        self.skipped: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        exception = record.exc_info[1] if record.exc_info else None
+        if record.msg == "Could not process %s" and record.args:
+            source = str((self.content_root / str(record.args[0])).resolve())
+            if source in self.run.problems.refused_sources:
+                return
         message = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:
-            message = f"{message}\n{record.exc_info[1]}"
-        refused = getattr(record, "rejected_file", False) or record.msg == "Could not process %s"
-        if refused and self.skip_refused_files:
-            self.skipped.append(message)
-        elif record.levelno >= logging.ERROR:
-            self.errors.append(message)
-        else:
-            self.warnings.append(message)
+        if exception is not None:
+            message = f"{message}\n{type(exception).__name__}: {exception}"
+        self.errors.append(f"Lỗi khi dựng trang: {message}")
 
 
 def _forget_unfinished_sitemap() -> None:
@@ -143,22 +153,35 @@ def build_site(
     staging.chmod(0o777 & ~umask)
     settings["OUTPUT_PATH"] = str(staging)
     settings["DELETE_OUTPUT_DIRECTORY"] = False
-    collector = _Collector(skip_refused_files)
-    root = logging.getLogger()
-    root.addHandler(collector)
-    started = time.perf_counter()
     manifest.reset()
+    run = runs.begin()
+    unexpected = _UnexpectedErrors(content_dir, run)
+    root = logging.getLogger()
+    root.addHandler(unexpected)
+    started = time.perf_counter()
     try:
         pelican = Pelican(settings)
         pelican.run()
     except Exception as exc:  # any crash must leave the published site alone
-        collector.errors.append(f"Lỗi khi dựng trang: {type(exc).__name__}: {exc}")
+        unexpected.errors.append(f"Lỗi khi dựng trang: {type(exc).__name__}: {exc}")
     finally:
-        root.removeHandler(collector)
+        root.removeHandler(unexpected)
         _forget_unfinished_sitemap()
         result.seconds = time.perf_counter() - started
-    result.errors, result.warnings = collector.errors, collector.warnings
-    result.skipped = collector.skipped
+    collected = run.problems
+    result.problems = collected.report()
+    result.refused = sorted(collected.refused)
+    refused_problems = {path: found for path, found in collected.errors().items()
+                        if path in collected.refused}
+    other_errors = {path: found for path, found in collected.errors().items()
+                    if path not in collected.refused}
+    if skip_refused_files:
+        result.skipped = _lines(refused_problems)
+        result.errors = _lines(other_errors)
+    else:
+        result.errors = _lines(refused_problems) + _lines(other_errors)
+    result.errors += unexpected.errors
+    result.warnings = _lines(collected.warnings())
     outputs = manifest.current()
     if not result.errors:
         strays = outputs.strays(staging) if outputs is not None else ["(không có danh sách tệp)"]

@@ -8,18 +8,22 @@ the worst a file can get is a problem code.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from mttq.core import problems as P
 from mttq.calendar.deadline import deadline_problems
+from mttq.content.history import History
+from mttq.core.times import LOCAL_TZ
 from mttq.content.item import ITEM_FILE, PHOTO_SUFFIXES, Registries, duplicate_slug_problems, find_items, read_item
 from mttq.core.filecache import StatMemo
 from mttq.core.paths import DEFAULT_CACHE_DIR
 from mttq.photos.quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_photos, duplicate_problem,
                             hamming, perceptual_hash)
+from mttq.core import git
+from mttq.core.paths import ITEM_SECTIONS
 from mttq.core.problems import CheckReport, FileReport
+from mttq.registry.ledger import LEDGER_FILE
 
 
 class UsageError(ValueError):
@@ -38,19 +42,6 @@ class CheckOptions:
     submitted_at: dt.datetime | None = None  # the pull request's opening time
     workers: int | None = None
     cache_dir: Path | None = None  # remembers photo hashes between checks
-
-
-def first_commit_time(path: Path) -> dt.datetime | None:
-    """Time of the first commit that added ``path`` (None outside git)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path.parent), "log", "--diff-filter=A", "--format=%cI", "--",
-             path.name],
-            capture_output=True, text=True, check=True,
-        ).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return dt.datetime.fromisoformat(out[-1]) if out else None
 
 
 def collect_targets(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -86,33 +77,40 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
     root = options.content_root
     known = [p.resolve() for p in find_items(root)] if root.is_dir() else []
     clashes = duplicate_slug_problems(list(dict.fromkeys(known + item_paths)))
+    history = History(root, pull_request_opened=options.submitted_at,
+                      now=dt.datetime.now(LOCAL_TZ))
+    guessed: list[str] = []
     photos_to_assess: list[Path] = list(photo_paths)
     for index_path in item_paths:
+        display = _display(index_path, root)
         try:
-            item = read_item(index_path, options.registries, root if root.is_dir() else None)
+            item = history.judge(read_item(index_path, options.registries,
+                                           root if root.is_dir() else None))
         except Exception as exc:  # a bug of ours must still not hide the other files
-            report.files.append(FileReport(_display(index_path, root), "article", [P.error(
+            report.files.append(FileReport(display, "article", [P.error(
                 "article.unreadable", f"Không kiểm tra được tệp ({type(exc).__name__}: {exc}).",
                 "Báo cho Ban Biên tập kèm tệp này.")]))
             continue
-        file_report = FileReport(_display(index_path, root), "article", list(item.problems))
+        file_report = FileReport(display, "article", list(item.problems))
         if index_path in clashes:
             file_report.problems.append(clashes[index_path])
         if options.check_deadline and item.meta.event_date is not None:
-            # An editor's record of when the item arrived (by e-mail, say) wins over
-            # the pull request's time; both win over git history.
-            submitted = (item.meta.submitted or options.submitted_at
-                         or first_commit_time(index_path))
+            submission = item.submission
             file_report.problems.extend(deadline_problems(
-                item.meta.event_date, submitted,
-                waiver=item.meta.deadline_waiver, submitted_guessed=submitted is None,
+                item.meta.event_date, submission.time if submission else None,
+                waiver=item.meta.deadline_waiver,
             ))
             file_report.metrics["event_date"] = item.meta.event_date.isoformat()
-            if submitted is not None:
-                file_report.metrics["submitted"] = submitted.isoformat()
+            if submission is not None:
+                file_report.metrics["submitted"] = submission.time.isoformat()
+                file_report.metrics["submitted_source"] = submission.source
+                if submission.guessed:
+                    guessed.append(display)
         file_report.metrics["photos"] = len(item.photos)
         report.files.append(file_report)
         photos_to_assess.extend(ref.path for ref in item.photos if ref.path is not None)
+    if guessed:
+        report.notes.append(guessed_submission_note(len(guessed)))
     if options.check_photos and photos_to_assess:
         unique = list(dict.fromkeys(photos_to_assess))
         duplicates = duplicate_photo_problems(unique, root, options.cache_dir)
@@ -123,6 +121,18 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
             photo_report.path = _display(Path(photo_report.path), root)
             report.files.append(photo_report)
     return report
+
+
+def guessed_submission_note(count: int) -> P.Problem:
+    """Said once per run, not once per item (outside a pull request every item has it)."""
+    return P.warning(
+        "deadline.guessed_submission_time",
+        f"{count} tin, bài chưa có thời điểm gửi được ghi nhận (không có Submitted, chưa có "
+        "trong sổ data/submissions.csv, không chạy trên pull request): hạn gửi được kiểm tra "
+        "theo commit đầu tiên trong git, hoặc theo lúc kiểm tra.",
+        "Trên pull request, máy kiểm tra dùng lúc mở pull request. Kiểm tra một tin, bài cụ "
+        "thể theo lúc gửi thật: `mttq check <thư mục> --submitted-at \"2025-05-14 09:00\"`.",
+    )
 
 
 def _hash_or_none(path: str) -> int | None:
@@ -159,72 +169,37 @@ def duplicate_photo_problems(photos: list[Path], content_root: Path,
     return found
 
 
-# --- output formats ----------------------------------------------------------------
-
-SEVERITY_VI = {P.ERROR: "LỖI", P.WARNING: "CẢNH BÁO"}
-
-
-def format_text(report: CheckReport) -> str:
-    lines = []
-    errors = sum(1 for f in report.files for p in f.problems if p.severity == P.ERROR)
-    warnings = sum(1 for f in report.files for p in f.problems if p.severity == P.WARNING)
-    for file in report.files:
-        if not file.problems:
-            continue
-        lines.append(f"{file.path}")
-        for problem in file.problems:
-            where = f" (dòng {problem.line})" if problem.line else ""
-            lines.append(f"  {SEVERITY_VI[problem.severity]} [{problem.code}]{where}: {problem.message}")
-            if problem.hint:
-                lines.append(f"    → Cách sửa: {problem.hint}")
-        lines.append("")
-    checked = len(report.files)
-    if report.ok:
-        lines.append(f"Đạt: đã kiểm tra {checked} tệp, không có lỗi"
-                     + (f" ({warnings} cảnh báo)." if warnings else "."))
-    else:
-        lines.append(f"Chưa đạt: {errors} lỗi, {warnings} cảnh báo trong {checked} tệp đã kiểm tra. "
-                     "Sửa các lỗi trên rồi gửi lại.")
-    return "\n".join(lines)
-
-
 # --- pull requests: only what a change touches ---------------------------------------
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(cwd), "-c", "core.quotepath=off", *args],
-                          capture_output=True, text=True, check=True).stdout
-
 
 def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
     """Items a change since ``ref`` touches, and whether registries changed.
 
     The change is everything since the merge base of ``ref`` and HEAD, committed
-    or not, plus untracked files. An item counts when any file in its folder was
-    added, modified or deleted, so a deleted photo that the item still references
-    is caught. When a registry (``data/``) changed, every item may be affected.
+    or not, plus untracked files (:func:`mttq.core.git.changed_since`). An item
+    counts when any file in its folder was added, modified, deleted or moved in
+    or out (a photo moved out of another item with ``git mv`` changes both), so
+    a deleted photo that the item still references is caught. A changed path
+    deeper in an item folder (a nested ``index.md``) counts for the item. When a
+    registry (``data/``) changed, every item may be affected.
     """
     root = Path(content_root).resolve()
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-        base = _git(top, "merge-base", ref, "HEAD").strip()
-        changed = _git(top, "diff", "--name-only", base, "--").splitlines()
-        changed += _git(top, "ls-files", "--others", "--exclude-standard").splitlines()
-    except (OSError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", "") or str(exc)
-        raise UsageError(f"Không so sánh được với '{ref}' bằng git: {detail.strip()}") from exc
+        top, changed, _ = git.changed_since(root, ref)
+    except git.GitError as exc:
+        raise UsageError(f"Không so sánh được với '{ref}' bằng git: {exc}") from exc
     items: list[Path] = []
     registries_changed = False
-    for name in changed:
-        path = (top / name).resolve()
-        if path.parts[: len(top.parts) + 1] == (*top.parts, "data"):
+    data = (*top.parts, "data")
+    for path in changed:
+        if path.parts[: len(data)] == data and path.name != LEDGER_FILE.name:
             registries_changed = True
         try:
             relative = path.relative_to(root)
         except ValueError:
             continue
-        if len(relative.parts) >= 5 and relative.parts[0] in ("tin", "bai"):
+        if len(relative.parts) >= 5 and relative.parts[0] in ITEM_SECTIONS:
             index = root.joinpath(*relative.parts[:4], ITEM_FILE)
-            if index.is_file():
+            if index.is_file() or index.is_symlink():
                 items.append(index)
     return list(dict.fromkeys(items)), registries_changed
 
@@ -237,56 +212,9 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
     if registries_changed:
         others = [p.resolve() for p in find_items(content_root) if p.resolve() not in items]
         text_only = CheckOptions(**{**options.__dict__, "check_photos": False})
-        report.files.extend(check_items(others, [], text_only).files)
+        rest = check_items(others, [], text_only)
+        report.files.extend(rest.files)
+        report.notes.extend(n for n in rest.notes if n.code not in {m.code for m in report.notes})
     return report
 
 
-def format_github(report: CheckReport) -> str:
-    """GitHub/Gitea/Forgejo workflow commands, so problems show on the diff."""
-
-    def escape_data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def escape_property(text: str) -> str:
-        return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-    lines = []
-    for file in report.files:
-        for problem in file.problems:
-            command = "error" if problem.severity == P.ERROR else "warning"
-            properties = f"file={escape_property(file.path)}"
-            if problem.line:
-                properties += f",line={problem.line}"
-            properties += f",title={escape_property(problem.code)}"
-            text = problem.message + (f" Cách sửa: {problem.hint}" if problem.hint else "")
-            lines.append(f"::{command} {properties}::{escape_data(text)}")
-    return "\n".join(lines)
-
-
-def format_markdown(report: CheckReport) -> str:
-    """A summary fit for a pull-request comment or the job summary."""
-    errors = sum(1 for f in report.files for p in f.problems if p.severity == P.ERROR)
-    warnings = sum(1 for f in report.files for p in f.problems if p.severity == P.WARNING)
-    if report.ok:
-        head = f"## ✅ Kiểm tra tin, bài: đạt ({len(report.files)} tệp"
-        head += f", {warnings} cảnh báo)" if warnings else ")"
-    else:
-        head = f"## ❌ Kiểm tra tin, bài: {errors} lỗi, {warnings} cảnh báo"
-    lines = [head, ""]
-    for file in report.files:
-        if not file.problems:
-            continue
-        lines.append(f"### `{file.path}`")
-        for problem in file.problems:
-            label = "**Lỗi**" if problem.severity == P.ERROR else "Cảnh báo"
-            where = f" (dòng {problem.line})" if problem.line else ""
-            lines.append(f"- {label} `{problem.code}`{where}: {problem.message}")
-            if problem.hint:
-                lines.append(f"  - Cách sửa: {problem.hint}")
-        lines.append("")
-    if not report.ok:
-        lines.append("Sửa các lỗi trên, commit và push lại; kiểm tra sẽ chạy lại tự động.")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-FORMATTERS = {"text": format_text, "github": format_github, "markdown": format_markdown}

@@ -25,7 +25,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mttq.commands.build import BuildResult, _Collector, build_site
+from mttq.commands.build import BuildResult, _lines, build_site
+from mttq.core import runs
+from mttq.core.problems import ProblemCollector
 from mttq.core.paths import REPO_ROOT
 
 WATCHED = ("theme", "data", "plugins", "mttq", "pelicanconf.py")
@@ -85,21 +87,18 @@ class Preview:
         if self.rebuilder is None or not index.is_file():
             return None
         result = RewriteResult(output=self.output)
-        collector = _Collector(skip_refused_files=False)
-        root = logging.getLogger()
-        root.addHandler(collector)
+        run = runs.current()
+        run.problems = ProblemCollector()  # this rewrite's problems only
         started = time.perf_counter()
         try:
             pages = self.rebuilder(index, self.output)
-        except Exception as exc:  # the full build reports it properly
+        except Exception as exc:  # a refused item, say: the full build reports it properly
             log.debug("rewrite of %s failed: %s", index, exc)
             pages = None
-        finally:
-            root.removeHandler(collector)
-        if pages is None or collector.errors:
+        if pages is None or run.problems.errors():
             return None
         result.seconds = time.perf_counter() - started
-        result.warnings = collector.warnings
+        result.warnings = _lines(run.problems.warnings())
         result.pages = pages
         result.ok = True
         return result

@@ -19,7 +19,7 @@ from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
 from mttq.registry.registries import Topic, Unit
 from mttq.content.sanitize import intrasite_links
 from mttq.core.text import is_slug, nfc, slugify
-from mttq.calendar.workdays import LOCAL_TZ, parse_local_datetime
+from mttq.core.times import LOCAL_TZ, parse_local_datetime, to_local
 
 ITEM_TYPES = {"tin": "Tin", "bai": "Bài"}
 ITEM_FILE = "index.md"
@@ -86,14 +86,42 @@ class ItemMeta:
     deadline_waiver: str | None = None
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """A moment and where it comes from (see :mod:`mttq.content.history`)."""
+
+    time: dt.datetime
+    source: str
+
+    @property
+    def guessed(self) -> bool:
+        return self.source in GUESSED_SOURCES
+
+
+GUESSED_SOURCES = ("guessed", "now")
+
+
 @dataclass
 class Item:
+    """One item, read once: what the check, the build, the feeds and the reports share.
+
+    :func:`read_item` fills what the bundle's own files say (metadata, body,
+    photos, problems); :meth:`mttq.content.history.History.judge` adds what
+    the history says (publication, submission and the deadline verdict),
+    freshly for every run, since a ledger line or a merge changes them
+    without touching the file.
+    """
+
     path: Path  # the index.md file
     slug: str
     meta: ItemMeta
     html: str = ""
     photos: list[PhotoRef] = field(default_factory=list)
     problems: list[P.Problem] = field(default_factory=list)
+    published: Stamp | None = None  # when it is (or will be) public
+    submission: Stamp | None = None  # when it reached the editors (items about an event)
+    verdict: object | None = None  # mttq.calendar.deadline.Verdict, when judged
+    url: str = ""  # on the site, when built
 
     @property
     def bundle_dir(self) -> Path:
@@ -102,6 +130,63 @@ class Item:
     @property
     def ok(self) -> bool:
         return not any(p.severity == P.ERROR for p in self.problems)
+
+    # What the reports read, named as they speak.
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def type(self) -> str:
+        return self.meta.type
+
+    @property
+    def unit(self) -> str:
+        return self.meta.unit
+
+    @property
+    def date(self) -> dt.datetime | None:
+        return self.published.time if self.published else None
+
+    @property
+    def local_date(self) -> dt.datetime:
+        return to_local(self.published.time)
+
+    @property
+    def month_key(self) -> tuple[int, int]:
+        local = self.local_date
+        return local.year, local.month
+
+    @property
+    def event_date(self) -> dt.datetime | None:
+        return self.meta.event_date
+
+    @property
+    def submitted(self) -> dt.datetime | None:
+        return self.submission.time if self.submission else None
+
+    @property
+    def waiver(self) -> str | None:
+        return self.meta.deadline_waiver
+
+    @property
+    def missed_deadline(self) -> bool:
+        return self.verdict is not None and not self.verdict.on_time
+
+    @property
+    def waived(self) -> bool:
+        """Sent after the deadline, and the editors recorded a reason."""
+        return self.missed_deadline and bool((self.waiver or "").strip())
+
+    @property
+    def late(self) -> bool:
+        """Sent after the deadline without a recorded reason."""
+        return self.missed_deadline and not self.waived
+
+    def is_published(self, now: dt.datetime) -> bool:
+        """The one rule of what readers see: published status, no error, due by ``now``."""
+        return (self.ok and self.meta.status == "published" and self.published is not None
+                and self.published.time <= now)
 
 
 def split_tags(value: str) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mttq.content.item import ITEM_TYPES, Registries
 from mttq.core.text import nfc, slugify
-from mttq.calendar.workdays import LOCAL_TZ, parse_local_datetime
+from mttq.core.times import LOCAL_TZ, parse_local_datetime
 
 TEMPLATE = """Title: {title}
 Type: {type}

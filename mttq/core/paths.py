@@ -6,3 +6,7 @@ DATA_DIR = REPO_ROOT / "data"
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "output"
 DEFAULT_CACHE_DIR = REPO_ROOT / "cache"
+
+# The content layout: content/<section>/<yyyy>/<mm>/<slug>/index.md
+ITEM_SECTIONS = ("tin", "bai")
+ITEM_FILE = "index.md"

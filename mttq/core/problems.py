@@ -70,10 +70,54 @@ class FileReport:
 @dataclass
 class CheckReport:
     files: list[FileReport] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # about the whole run, said once
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.files)
+        return all(f.ok for f in self.files) and not any(n.severity == ERROR for n in self.notes)
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "files": [f.as_json() for f in self.files]}
+        return {"ok": self.ok, "notes": [n.as_json() for n in self.notes],
+                "files": [f.as_json() for f in self.files]}
+
+
+class ProblemCollector:
+    """Every problem one run found, by file, as data (never as log text).
+
+    The build's reader, photo audit and link checks add to it; the build's
+    result, the command line and the editors' page render it. ``refused``
+    files were left out of the site because of their errors.
+    """
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, list[Problem]] = {}
+        self.refused: set[str] = set()
+        self.refused_sources: set[str] = set()  # absolute paths of the refused files
+
+    def add(self, path: str, problems) -> None:
+        problems = list(problems)
+        if problems:
+            known = self.by_path.setdefault(str(path), [])
+            known.extend(p for p in problems if p not in known)
+
+    def refuse(self, path: str, problems, source: str | None = None) -> None:
+        self.refused.add(str(path))
+        if source:
+            self.refused_sources.add(str(source))
+        self.add(path, problems)
+
+    def errors(self) -> dict[str, list[Problem]]:
+        return {path: [p for p in found if p.severity == ERROR]
+                for path, found in sorted(self.by_path.items())
+                if any(p.severity == ERROR for p in found)}
+
+    def warnings(self) -> dict[str, list[Problem]]:
+        return {path: [p for p in found if p.severity == WARNING]
+                for path, found in sorted(self.by_path.items())
+                if any(p.severity == WARNING for p in found)}
+
+    def report(self) -> "CheckReport":
+        """The same shape the check prints, so one formatter serves both."""
+        return CheckReport([FileReport(path, "photo" if not path.endswith(".md") else "article",
+                                       list(found))
+                            for path, found in sorted(self.by_path.items())])

@@ -36,7 +36,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from mttq.calendar.workdays import LOCAL_TZ
+from mttq.core.times import LOCAL_TZ, to_local
 
 RSS_MIME = "application/rss+xml"
 ATOM_MIME = "application/atom+xml"
@@ -144,16 +144,9 @@ def tag_uri(authority: str, date: str, specific: str) -> str:
     return f"tag:{authority},{date}:{specific}"
 
 
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """The same instant in Asia/Ho_Chi_Minh (a naive time is taken as local)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=LOCAL_TZ)
-    return moment.astimezone(LOCAL_TZ)
-
-
 def newest(entries: Iterable[Entry], count: int) -> list[Entry]:
     """The ``count`` newest entries by publication time (ties: by id), newest first."""
-    ordered = sorted(entries, key=lambda e: (local_time(e.published), e.id), reverse=True)
+    ordered = sorted(entries, key=lambda e: (to_local(e.published), e.id), reverse=True)
     return ordered[:count] if count and count > 0 else ordered
 
 
@@ -305,8 +298,8 @@ def _generator(feed: FeedSpec, fmt: str, entries: Sequence[Entry], language: str
         fg.rights(f"© {publisher}")
     fg.link(href=self_link.url, rel="self", type=self_link.mime_type)
     fg.link(href=feed.html_url, rel="alternate", type="text/html")  # last: RSS <link>
-    updated = max((local_time(e.updated) for e in entries), default=EMPTY_FEED_UPDATED)
-    published = max((local_time(e.published) for e in entries), default=EMPTY_FEED_UPDATED)
+    updated = max((to_local(e.updated) for e in entries), default=EMPTY_FEED_UPDATED)
+    published = max((to_local(e.published) for e in entries), default=EMPTY_FEED_UPDATED)
     fg.updated(updated)  # Atom <updated> and RSS <lastBuildDate>: never "now"
     fg.pubDate(published)
     for entry in entries:
@@ -319,8 +312,8 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.guid(entry.id, permalink=False)  # also Atom <id>
     fe.title(entry.title)
     fe.link(href=entry.url, rel="alternate", type="text/html")
-    fe.published(local_time(entry.published))
-    fe.updated(local_time(entry.updated))
+    fe.published(to_local(entry.published))
+    fe.updated(to_local(entry.updated))
     fe.author(name=entry.author)  # Atom only: RSS <author> must be an e-mail
     fe.contributor(name=entry.unit_name, uri=entry.unit_url)
     fe.category(term=entry.category_key, label=entry.category_name,
@@ -341,7 +334,7 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.atomlinks.links = list(fe.link())
     fe.dcmeta.creator = entry.author
     fe.dcmeta.contributor = entry.unit_name
-    fe.dcmeta.modified = local_time(entry.updated)
+    fe.dcmeta.modified = to_local(entry.updated)
 
 
 def render_feed(feed: FeedSpec, fmt: str, entries: Sequence[Entry], *, language: str = "vi",

@@ -5,49 +5,17 @@ never compute them.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import xml.etree.ElementTree as etree
 
 from markupsafe import Markup
 
 from mttq.outputs.figures import CARD_SIZES, picture_element
-from mttq.calendar.workdays import LOCAL_TZ, weekday_vi
-
-
-def _local(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
-    if isinstance(moment, dt.datetime):
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=LOCAL_TZ)
-        return moment.astimezone(LOCAL_TZ)
-    return moment
-
-
-def weekday_title(day: dt.date) -> str:
-    """``Thứ Sáu``: the weekday as it starts a line."""
-    weekday = weekday_vi(day)
-    return weekday[0].upper() + weekday[1:]
-
-
-def vn_date(moment) -> str:
-    """dd/mm/yyyy in Asia/Ho_Chi_Minh."""
-    return _local(moment).strftime("%d/%m/%Y") if moment else ""
-
-
-def vn_datetime(moment) -> str:
-    """``Thứ Tư, 14/05/2025 08:30`` in Asia/Ho_Chi_Minh."""
-    if not moment:
-        return ""
-    local = _local(moment)
-    return f"{weekday_title(local.date())}, {local:%d/%m/%Y %H:%M}"
-
-
-def iso_datetime(moment) -> str:
-    return _local(moment).isoformat() if moment else ""
+from mttq.core.times import iso_datetime, month_label, to_local, vn_date, vn_datetime
 
 
 def month_name(moment) -> str:
-    return f"Tháng {moment.month:02d}/{moment.year}"
+    return month_label(moment.year, moment.month)
 
 
 def card_picture(photo, siteurl: str = "", eager: bool = False) -> Markup:
@@ -89,7 +57,7 @@ def groupby_month(items) -> list[tuple[tuple[int, int], list]]:
     """Items grouped by local (year, month), newest month first."""
     months: dict[tuple[int, int], list] = {}
     for item in items:
-        local = _local(item.date)
+        local = to_local(item.date)
         months.setdefault((local.year, local.month), []).append(item)
     return sorted(months.items(), reverse=True)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from mttq.core.paths import DATA_DIR
+from mttq.core.runs import once_per_run
 from mttq.core.text import is_slug, nfc
 
 UNIT_KINDS = {
@@ -94,7 +94,7 @@ def _check_key(entry: dict, path: Path, seen: set[str]) -> str:
     return key
 
 
-@lru_cache(maxsize=8)
+@once_per_run
 def load_topics(path: Path = DATA_DIR / "topics.yaml") -> dict[str, Topic]:
     seen: set[str] = set()
     topics = {}
@@ -104,7 +104,7 @@ def load_topics(path: Path = DATA_DIR / "topics.yaml") -> dict[str, Topic]:
     return topics
 
 
-@lru_cache(maxsize=8)
+@once_per_run
 def load_units(path: Path = DATA_DIR / "units.yaml") -> dict[str, Unit]:
     seen: set[str] = set()
     units = {}

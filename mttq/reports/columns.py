@@ -20,7 +20,7 @@ Items join a month's column with ``Column: YYYY-MM``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 

@@ -20,23 +20,23 @@ Our reading (see ``docs/reports.md``):
   (``Deadline_waiver``) are counted *and* shown separately, so the editors can
   weigh them in the emulation review.
 
-Everything here works on plain :class:`QuotaItem` records, so the command
-line (which reads the content tree itself) and the site (which uses Pelican's
-articles) count the same way.
+Everything here works on items' records (:class:`mttq.content.item.Item`):
+the command line reads them from the content tree, the site takes them from
+its articles, and both judged them with the same history, so they count the
+same way.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from mttq.calendar.deadline import Verdict, judge
+from mttq.content.item import Item
 from mttq.registry.registries import Unit
-from mttq.calendar.workdays import LOCAL_TZ, parse_local_datetime, to_local
+from mttq.core.times import month_key, month_label, LOCAL_TZ, parse_local_datetime, to_local
 
 ITEM_KINDS = ("tin", "bai")
 TYPE_LABELS = {"tin": "Tin", "bai": "Bài"}
@@ -48,128 +48,25 @@ class QuotaConfigError(ValueError):
 
 
 # --------------------------------------------------------------------------
-# Records
+# Reading the content tree (``invoke quota``; the site uses its articles' records)
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuotaItem:
-    """One published item, as the quota and the deadline reports see it."""
-
-    slug: str
-    title: str
-    type: str  # "tin" or "bai"
-    unit: str  # unit key
-    date: dt.datetime  # publication time
-    event_date: dt.datetime | None = None
-    submitted: dt.datetime | None = None  # when it reached the editors, if known
-    waiver: str | None = None  # Deadline_waiver reason
-    verdict: Verdict | None = None  # deadline verdict, when there is an event and a time
-    url: str = ""
-
-    @property
-    def local_date(self) -> dt.datetime:
-        return to_local(self.date)
-
-    @property
-    def month_key(self) -> tuple[int, int]:
-        local = self.local_date
-        return local.year, local.month
-
-    @property
-    def missed_deadline(self) -> bool:
-        return self.verdict is not None and not self.verdict.on_time
-
-    @property
-    def waived(self) -> bool:
-        """Sent after the deadline, and the editors recorded a reason."""
-        return self.missed_deadline and bool((self.waiver or "").strip())
-
-    @property
-    def late(self) -> bool:
-        """Sent after the deadline without a recorded reason."""
-        return self.missed_deadline and not self.waived
-
-
-def make_record(
-    *,
-    slug: str,
-    title: str,
-    type: str,
-    unit: str,
-    date: dt.datetime,
-    event_date: dt.datetime | None = None,
-    submitted: dt.datetime | None = None,
-    waiver: str | None = None,
-    url: str = "",
-    days_off_path=None,
-) -> QuotaItem:
-    """A record with its deadline verdict.
-
-    Items without ``Event_date`` have no deadline. When the submission time is
-    unknown (no ``Submitted`` and not in git) the item is *not* judged: the
-    command ``invoke check`` warns about such items, a report does not guess.
-    An event dated after the submission is a data error (``invoke check``
-    reports it) and is not judged either.
-    """
-    verdict = None
-    if event_date is not None and submitted is not None:
-        event_local, submitted_local = to_local(event_date), to_local(submitted)
-        if event_local.date() <= submitted_local.date():
-            verdict = judge(event_local, submitted_local, data_path=days_off_path)
-    return QuotaItem(slug=slug, title=title, type=type, unit=unit, date=to_local(date),
-                     event_date=event_date, submitted=submitted, waiver=waiver,
-                     verdict=verdict, url=url)
-
-
-# --------------------------------------------------------------------------
-# Reading the content tree (for ``invoke quota``; the site uses Pelican's articles)
-# --------------------------------------------------------------------------
-
-
-def first_commit_times(content_root: Path) -> dict[str, dt.datetime]:
-    """Absolute path -> time of the first commit that added it (submission times):
-    the batched form of :func:`mttq.check.first_commit_time`."""
-    from mttq.core.git import added_times
-
-    return added_times(content_root, first_parent=False)
-
-
-def read_published(content_root: Path, registries, *, now: dt.datetime | None = None,
-                   days_off_path=None) -> list[QuotaItem]:
-    """The published items of a content tree, read without Pelican.
-
-    Skips drafts and hidden items, items with errors (the build refuses them
-    too) and items dated after ``now``. An item without ``Date`` is dated by
-    git, as the build does (:func:`mttq.gitdates.added_time`); outside git it
-    is skipped, as the build would refuse it.
-    """
-    from mttq.core.git import added_time
+def read_records(content_root: Path, registries, history=None) -> list:
+    """Every item of a content tree as its record (:class:`mttq.content.item.Item`),
+    judged by the same history as the check and the build. Not filtered:
+    :func:`published` says which ones count."""
+    from mttq.content.history import History
     from mttq.content.item import find_items, read_item
 
     root = Path(content_root)
-    now = to_local(now or dt.datetime.now(LOCAL_TZ))
-    commits = None
-    records = []
-    for path in find_items(root):
-        item = read_item(path, registries, root)
-        meta = item.meta
-        if not item.ok or meta.status != "published":
-            continue
-        date = meta.date or added_time(path)
-        if date is None or to_local(date) > now:
-            continue
-        submitted = meta.submitted
-        if submitted is None and meta.event_date is not None:
-            if commits is None:
-                commits = first_commit_times(root)
-            submitted = commits.get(str(path.resolve()))
-        records.append(make_record(
-            slug=item.slug, title=meta.title, type=meta.type, unit=meta.unit, date=date,
-            event_date=meta.event_date, submitted=submitted, waiver=meta.deadline_waiver,
-            days_off_path=days_off_path,
-        ))
-    return records
+    history = history or History(root)
+    return [history.judge(read_item(path, registries, root)) for path in find_items(root)]
+
+
+def published(records: Iterable, now: dt.datetime) -> list:
+    """The records that count: :meth:`Item.is_published` (the one rule)."""
+    return [r for r in records if r.is_published(now)]
 
 
 # --------------------------------------------------------------------------
@@ -200,7 +97,7 @@ class UnitMonth:
 
     unit: Unit
     required: dict[str, int]
-    items: list[QuotaItem] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.type == kind)
@@ -247,11 +144,11 @@ class MonthReport:
 
     @property
     def key(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return month_key(self.year, self.month)
 
     @property
     def label(self) -> str:
-        return f"Tháng {self.month:02d}/{self.year}"
+        return month_label(self.year, self.month)
 
     @property
     def met_count(self) -> int:
@@ -312,8 +209,8 @@ def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year, month, 1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _by_month_and_unit(items: Iterable[QuotaItem]) -> dict[tuple[int, int, str], list[QuotaItem]]:
-    grouped: dict[tuple[int, int, str], list[QuotaItem]] = {}
+def _by_month_and_unit(items: Iterable[Item]) -> dict[tuple[int, int, str], list[Item]]:
+    grouped: dict[tuple[int, int, str], list[Item]] = {}
     for item in items:
         year, month = item.month_key
         grouped.setdefault((year, month, item.unit), []).append(item)
@@ -322,7 +219,7 @@ def _by_month_and_unit(items: Iterable[QuotaItem]) -> dict[tuple[int, int, str],
     return grouped
 
 
-def month_report(items: Sequence[QuotaItem], units: Mapping[str, Unit], quota_setting: Mapping,
+def month_report(items: Sequence[Item], units: Mapping[str, Unit], quota_setting: Mapping,
                  year: int, month: int, *, today: dt.date | None = None,
                  _grouped=None) -> MonthReport:
     """Counts of every quota unit that existed in ``year``-``month``, registry order."""
@@ -346,7 +243,7 @@ def months_until(year: int, today: dt.date | None) -> list[int]:
     return list(range(1, today.month + 1))
 
 
-def year_report(items: Sequence[QuotaItem], units: Mapping[str, Unit], quota_setting: Mapping,
+def year_report(items: Sequence[Item], units: Mapping[str, Unit], quota_setting: Mapping,
                 year: int, *, today: dt.date | None = None) -> YearReport:
     """Every begun month of ``year`` and, per unit, months met out of months active.
 
@@ -435,7 +332,7 @@ def format_year_table(report: YearReport) -> str:
     lines += ["", "Đ: đạt chỉ tiêu; x: chưa đạt; ·: đơn vị chưa thành lập hoặc đã kết thúc "
               "hoạt động trong tháng."]
     if report.months and report.months[-1].in_progress:
-        lines.append(f"Tháng {report.months[-1].month} chưa kết thúc: kết quả còn thay đổi.")
+        lines.append(f"{month_label(report.year, report.months[-1].month)} chưa kết thúc: kết quả còn thay đổi.")
     return "\n".join(lines) + "\n"
 
 
@@ -476,16 +373,3 @@ def today_from_setting(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return parse_local_datetime(str(value)).date()
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` -> (year, month); ValueError (Vietnamese) otherwise."""
-    try:
-        year_text, month_text = str(text).strip().split("-")
-        year, month = int(year_text), int(month_text)
-        if len(year_text) != 4 or not 1 <= month <= 12:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"Tháng '{text}' không hợp lệ: ghi theo dạng YYYY-MM, ví dụ 2025-05.") \
-            from None
-    return year, month

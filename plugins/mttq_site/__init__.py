@@ -17,6 +17,7 @@ from .feeds import get_generators as feed_generators
 from .links import link_items
 from .photos import place_renditions
 from .reader import add_reader
+from .records import collect_problems, judge_item
 from .search import get_generators as search_generators, start_index
 from .selected import keep_for_preview
 from . import parallel
@@ -68,6 +69,8 @@ def configure(pelican):
     with_defaults(pelican.settings)
     pelican.settings["INTRASITE_LINK_REGEX"] = NO_INTRASITE_LINKS
     pelican.settings["STATIC_PATHS"] = []
+    # What is published is decided once, by our rule (records.judge_item).
+    pelican.settings["WITH_FUTURE_DATES"] = True
     outputs = manifest.begin(pelican.settings["OUTPUT_PATH"])
     settings = pelican.settings
     outputs.allow_theme_static(settings["THEME_STATIC_DIR"], [
@@ -117,6 +120,8 @@ def contexts_ready(generators):
 def register():
     signals.initialized.connect(configure)
     signals.readers_init.connect(add_reader)
+    signals.article_generator_context.connect(judge_item)
+    signals.article_generator_finalized.connect(collect_problems)
     signals.article_generator_finalized.connect(link_items)
     signals.get_generators.connect(get_generators)
     signals.get_generators.connect(search_generators)

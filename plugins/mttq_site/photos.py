@@ -1,16 +1,20 @@
 """Encode and place the photo renditions that the reader planned."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from mttq.core import problems as P
+from mttq.core import runs
 from mttq.outputs import manifest
 from mttq.photos.audit import audit_photos
 from mttq.photos.quality import PhotoLimits
 from mttq.photos.renditions import publish_renditions
 from mttq.settings import with_defaults
+from .reader import display_path
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +58,14 @@ def place_renditions(generators):
 
 
 def report_photo_problems(generators, settings):
-    """Warn (for the editors' page) about published photos that fail the photo check."""
+    """The photo check's verdicts on every published photo, for the editors
+    (:mod:`mttq.photos.audit`), as problems of the run."""
     sources = sorted({plan.source for plan in planned_photos(generators)})
     problems = audit_photos(sources, PhotoLimits.from_settings(settings),
                             Path(settings["MTTQ_CACHE_DIR"]), settings["MTTQ_WORKERS"])
     content_root = Path(settings["PATH"])
+    collected = runs.current().problems
     for source, found in problems.items():
-        for problem in found:
-            log.warning("%s: [%s] %s %s", Path(source).relative_to(content_root), problem.code,
-                        problem.message, problem.hint)
+        # The pull request's check refused what it had to; here they are advice.
+        collected.add(display_path(Path(source), content_root),
+                      [dataclasses.replace(p, severity=P.WARNING) for p in found])

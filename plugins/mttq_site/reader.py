@@ -18,8 +18,8 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from mttq.core import problems as P
+from mttq.core import runs
 from mttq.outputs.figures import FigureMaker
-from mttq.core.git import added_time
 from mttq.content.header import TextDecodeError, decode_text, parse_header
 from mttq.content.item import ITEM_FILE, ITEM_TYPES, intrasite_problems, read_item
 from mttq.content.markdown_photos import render_body
@@ -31,12 +31,8 @@ from .units import UnitLink
 log = logging.getLogger(__name__)
 
 
-# Marks log records of refused files, so a forced publish can go on without them.
-REJECTED = {"rejected_file": True}
-
-
 class ItemRejected(ValueError):
-    """Raised to make Pelican skip a file; the message is for the contributor."""
+    """Raised to make Pelican skip a file; its problems are already in the run's collector."""
 
 
 def describe(problems) -> str:
@@ -46,6 +42,22 @@ def describe(problems) -> str:
         if problem.hint:
             lines.append(f"      → {problem.hint}")
     return "\n".join(lines)
+
+
+def display_path(path: Path, content_root: Path) -> str:
+    """``content/tin/…/index.md``: how the check names the same file."""
+    try:
+        return Path(path).resolve().relative_to(content_root.resolve().parent).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def refuse(path: Path, content_root: Path, problems) -> ItemRejected:
+    """Record why a file is left out (as data, for the build's result and the
+    editors' page) and make Pelican skip it."""
+    runs.current().problems.refuse(display_path(path, content_root), problems,
+                                   source=str(Path(path).resolve()))
+    return ItemRejected(describe(problems))
 
 
 class BundleReader(MarkdownReader):
@@ -65,26 +77,29 @@ class BundleReader(MarkdownReader):
         return FigureMaker(output_dir, settings["SITEURL"], settings["MTTQ_RENDITION_WIDTHS"])
 
     def _read_item(self, path: Path, content_root: Path, settings):
+        """The item's record (:class:`mttq.content.item.Item`) as Pelican metadata.
+
+        What the bundle's own files say only: this result is kept in Pelican's
+        reader cache. Publication and submission come from the history and are
+        judged afresh on every run (:func:`judge_item`)."""
         registries = registries_from_settings(settings)
         figures = self._figures(path.parent.name, settings)
         item = read_item(path, registries, content_root, renderer=figures)
+        item.problems += [P.error("photo.unreadable", f"Không đọc được ảnh '{ref.src}' ({reason}).",
+                                  "Chạy `mttq check` với thư mục của tin, bài để biết cách sửa ảnh.")
+                          for ref, reason in figures.failures]
         errors = [p for p in item.problems if p.severity == P.ERROR]
-        errors += [P.error("photo.unreadable", f"Không đọc được ảnh '{ref.src}' ({reason}).",
-                           "Chạy 'invoke check' để biết cách sửa ảnh.")
-                   for ref, reason in figures.failures]
         if errors:
-            # Pelican drops an exception's text unless DEBUG; say it ourselves.
-            log.error("%s: tin, bài có lỗi, chưa được đăng:\n%s", path, describe(errors),
-                      extra=REJECTED)
-            raise ItemRejected(describe(errors))
-        for problem in item.problems:
-            log.warning("%s: [%s] %s %s", path, problem.code, problem.message, problem.hint)
+            raise refuse(path, content_root, errors)
         meta = item.meta
         topic = registries.topics[meta.category]
         unit = registries.units[meta.unit]
         category = Category(topic.name, settings)
         category.slug = topic.key
+        body = sanitize_html(item.html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/")
+        item.html = ""  # the body is Pelican's content; the record keeps the facts
         metadata = {
+            "item": item,
             "title": meta.title,
             "slug": item.slug,
             "type": meta.type,
@@ -100,49 +115,36 @@ class BundleReader(MarkdownReader):
             "photos": figures.photos,
             "cover": next((p for p in figures.photos if p.name == meta.cover), figures.photos[0]),
         }
-        for key in ("date", "event_date", "modified", "column", "deadline_waiver"):
+        for key in ("modified", "column", "deadline_waiver"):
             value = getattr(meta, key)
             if value is not None:
                 metadata[key] = value
-        metadata["submitted"] = meta.submitted  # None too: the reports need not read the file
-        if meta.date is None:
-            added = added_time(path)
-            if added is None:
-                reason = ("Tin, bài chưa có ngày đăng (Date) và chưa có trong lịch sử git.\n"
-                          "      → Ghi 'Date: YYYY-MM-DD HH:MM', hoặc hợp nhất (merge) vào "
-                          "nhánh chính để ngày đăng là lúc hợp nhất.")
-                log.error("%s: %s", path, reason, extra=REJECTED)
-                raise ItemRejected(reason)
-            metadata["date"] = added
-        return sanitize_html(item.html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
+        return body, metadata
 
     def _read_page(self, path: Path, settings):
+        content_root = Path(settings["PATH"])
         try:
             text = decode_text(path.read_bytes())
         except TextDecodeError as exc:
-            log.error("%s: %s\n      → %s", path, exc, exc.hint, extra=REJECTED)
-            raise ItemRejected(str(exc)) from exc
+            raise refuse(path, content_root, [P.error("article.encoding", str(exc), exc.hint)]) from exc
         parsed = parse_header(text)
         title = parsed.fields.get("title")
         if title is None or not title.value:
-            log.error("%s: trang thiếu tiêu đề.\n      → Thêm dòng 'Title: …' ở đầu tệp.", path,
-                      extra=REJECTED)
-            raise ItemRejected("Trang thiếu tiêu đề.")
+            raise refuse(path, content_root, [P.error(
+                "meta.missing", "Trang thiếu tiêu đề.", "Thêm dòng `Title: …` ở đầu tệp.",
+                field="title")])
         slug_field = parsed.fields.get("slug")
         slug = slug_field.value if slug_field else slugify(title.value)
         figures = self._figures(f"trang-{slug}", settings)
         body_html, refs = render_body(parsed.body, path.parent, renderer=figures)
         markers = intrasite_problems(body_html)
         if markers:
-            log.error("%s: trang có lỗi, chưa được đăng:\n%s", path, describe(markers),
-                      extra=REJECTED)
-            raise ItemRejected(describe(markers))
+            raise refuse(path, Path(settings["PATH"]), markers)
         broken = [r for r in refs if r.problem] + [r for r, _ in figures.failures]
         if broken:
-            reason = "ảnh không dùng được: " + ", ".join(
-                f"{r.src} ({r.problem or 'photo.unreadable'})" for r in broken)
-            log.error("%s: %s", path, reason, extra=REJECTED)
-            raise ItemRejected(reason)
+            raise refuse(path, Path(settings["PATH"]), [P.error(
+                r.problem or "photo.unreadable", f"Ảnh '{r.src}' của trang không dùng được.",
+                "Chép ảnh vào thư mục content/pages/ và ghi đúng tên tệp.") for r in broken])
         metadata = {"title": title.value, "slug": slug, "photos": figures.photos}
         for key in ("template", "status", "save_as", "url"):
             if key in parsed.fields:
@@ -159,10 +161,26 @@ def add_reader(readers):
 
 def stamp_bundles(readers) -> None:
     """Pelican's reader cache trusts an ``index.md`` while its own stamp is
-    unchanged; an item's page also depends on its photos (sizes, renditions),
-    so a bundle's stamp includes the size and time of every file beside it:
-    replacing a photo is seen even when ``index.md`` was not touched."""
+    unchanged; an item's record also depends on every file and folder beside
+    it (photo sizes, a stray file the check refuses) and on the registries it
+    was validated against (a unit's validity dates), so a bundle's stamp
+    includes those too: replacing a photo or editing ``data/units.yaml`` is
+    seen even when ``index.md`` was not touched."""
     own = type(readers)._get_file_stamp  # set up after this signal: called later
+    settings = with_defaults(readers.settings)
+    data_files = [settings["MTTQ_TOPICS_FILE"], settings["MTTQ_UNITS_FILE"]]
+
+    def data_stamp():
+        stamps = []
+        for name in data_files:
+            try:
+                stat = os.stat(name)
+                stamps.append((name, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                stamps.append((name, None, None))
+        return tuple(stamps)
+
+    registries = data_stamp()
 
     def stamp(filename):
         value = own(readers, filename)
@@ -170,11 +188,12 @@ def stamp_bundles(readers) -> None:
             return value
         try:
             with os.scandir(os.path.dirname(filename)) as entries:
-                files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                               for e in entries if e.is_file() and e.name != ITEM_FILE)
+                files = sorted((e.name, e.is_dir(), e.is_symlink(), e.stat(follow_symlinks=False).st_size,
+                                e.stat(follow_symlinks=False).st_mtime_ns)
+                               for e in entries if e.name != ITEM_FILE)
         except OSError:
             return value
-        return (value, tuple(files))
+        return (value, tuple(files), registries)
 
     readers._get_file_stamp = stamp
 

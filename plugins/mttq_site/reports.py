@@ -19,7 +19,6 @@ future-dated items are already left out by Pelican) become plain
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 
@@ -28,100 +27,13 @@ from pelican.generators import Generator
 from mttq.reports.anniversaries import current_banners, load_anniversaries
 from mttq.reports.charts import month_rows, quota_chart, year_rows
 from mttq.reports.columns import load_column_plans
-from mttq.content.header import decode_text, parse_header
-from mttq.outputs.presentation import weekday_title
-from mttq.reports.quota import (
-    QuotaItem, first_commit_times, make_record, months_until, requirements_for, today_from_setting,
-    year_report,
-)
+from mttq.core import runs
+from mttq.reports.quota import months_until, requirements_for, today_from_setting, year_report
 from mttq.settings import registries_from_settings, with_defaults
-from mttq.calendar.workdays import column_coordination_date, parse_local_datetime
+from mttq.core.times import weekday_date
+from mttq.calendar.workdays import column_coordination_date
 
 log = logging.getLogger(__name__)
-
-
-def weekday_date(day: dt.date) -> str:
-    """``Thứ Sáu, 03/11/2023``."""
-    return f"{weekday_title(day)}, {day:%d/%m/%Y}"
-
-
-# --------------------------------------------------------------------------
-# Build warnings (for the editors' page)
-# --------------------------------------------------------------------------
-
-
-class _WarningCollector(logging.Handler):
-    """Warnings logged while the site is built (photo and metadata warnings…)."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno == logging.WARNING:
-            self.messages.append(record.getMessage())
-
-
-_collector: _WarningCollector | None = None
-
-
-def _start_collecting() -> _WarningCollector:
-    global _collector
-    root = logging.getLogger()
-    if _collector is not None:  # a previous build crashed before writing its reports
-        root.removeHandler(_collector)
-    _collector = _WarningCollector()
-    root.addHandler(_collector)
-    return _collector
-
-
-def _stop_collecting(collector: _WarningCollector) -> list[str]:
-    global _collector
-    logging.getLogger().removeHandler(collector)
-    if _collector is collector:
-        _collector = None
-    return list(collector.messages)
-
-
-# --------------------------------------------------------------------------
-# Articles -> records
-# --------------------------------------------------------------------------
-
-
-_UNREAD = object()
-
-
-def _header_submitted(source_path: str) -> dt.datetime | None:
-    """``Submitted`` of an item file, for items whose metadata lacks it."""
-    try:
-        parsed = parse_header(decode_text(Path(source_path).read_bytes()))
-        field = parsed.fields.get("submitted")
-        return parse_local_datetime(field.value) if field and field.value.strip() else None
-    except (OSError, ValueError):
-        return None
-
-
-def quota_records(articles, content_root: Path) -> list[QuotaItem]:
-    """Published Pelican articles as quota records with their deadline verdicts."""
-    commits = None
-    records = []
-    for article in articles:
-        event_date = getattr(article, "event_date", None)
-        submitted = None
-        if event_date is not None:
-            submitted = getattr(article, "submitted", _UNREAD)
-            if submitted is _UNREAD:  # read before the reader passed it on (reader cache)
-                submitted = _header_submitted(article.source_path)
-            if submitted is None:
-                if commits is None:
-                    commits = first_commit_times(content_root)
-                submitted = commits.get(str(Path(article.source_path).resolve()))
-        records.append(make_record(
-            slug=article.slug, title=article.title, type=article.type, unit=article.unit.slug,
-            date=article.date, event_date=event_date, submitted=submitted,
-            waiver=getattr(article, "deadline_waiver", None), url=article.url,
-        ))
-    return records
 
 
 # --------------------------------------------------------------------------
@@ -132,19 +44,15 @@ def quota_records(articles, content_root: Path) -> list[QuotaItem]:
 class EditorsReportsGenerator(Generator):
     template_names = ("editors", "editors_year", "editors_month")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Generators are all created before any reads content: start listening now.
-        self.collector = _start_collecting()
-
     def generate_context(self):
         settings = with_defaults(self.settings)
         self.today = today_from_setting(settings["MTTQ_TODAY"])
         units = registries_from_settings(settings).units
         quota = settings["MTTQ_QUOTA"]
         requirements_for(units, quota)  # a wrong setting fails the build here, clearly
-        records = [r for r in quota_records(self.context.get("articles", []), Path(settings["PATH"]))
-                   if r.local_date.date() <= self.today]
+        # The records the reader made and the run judged: the same verdicts as the
+        # pull-request check (mttq/content/history.py). Published articles only.
+        records = [a.item for a in self.context.get("articles", []) if getattr(a, "item", None)]
         self.records = records
         first_year = min([r.local_date.year for r in records] + [self.today.year])
         self.years = {year: year_report(records, units, quota, year, today=self.today)
@@ -153,7 +61,7 @@ class EditorsReportsGenerator(Generator):
         self.unit_names = {key: unit.name for key, unit in units.items()}
         self.context["editors_url"] = f"{self.base}/"
 
-    def _late(self, year: int, month: int | None = None) -> list[QuotaItem]:
+    def _late(self, year: int, month: int | None = None) -> list:
         chosen = [r for r in self.records if r.missed_deadline and r.local_date.year == year
                   and (month is None or r.local_date.month == month)]
         return sorted(chosen, key=lambda r: (r.date, r.slug), reverse=True)
@@ -165,7 +73,12 @@ class EditorsReportsGenerator(Generator):
                           today=self.today, **values)
 
     def generate_output(self, writer):
-        warnings = _stop_collecting(self.collector)
+        # Everything the build found so far, as data (mttq/core/runs.py): refused
+        # files with their errors, warnings of published items and photos.
+        collected = runs.current().problems
+        refused = {path: found for path, found in collected.errors().items()
+                   if path in collected.refused}
+        warnings = collected.warnings()
         current = self.years[self.today.year]
         for year, report in self.years.items():
             months = {m.month: m for m in report.months}
@@ -191,7 +104,7 @@ class EditorsReportsGenerator(Generator):
                               f"Chỉ tiêu tin, bài {this_month.label.lower()}", "bieu-do-thang-nay"),
             year_chart=quota_chart(year_rows(current), f"Chỉ tiêu tin, bài năm {current.year} "
                                    "(cộng dồn)", "bieu-do-nam-nay"),
-            build_warnings=warnings,
+            build_warnings=warnings, refused_files=refused,
         )
 
 

@@ -1,0 +1,259 @@
+"""What each command does, once, for both command lines.
+
+``invoke`` (``tasks.py``, the project's task runner) and ``mttq`` (this
+module's :func:`main`, installed by ``pyproject.toml``) are two ways in to
+the same functions: each returns an exit code (0 done, 1 problems found,
+2 wrong command) and prints Vietnamese. ``mttq`` takes several paths natively
+(``mttq check A B C``), which invoke cannot, and has Vietnamese help.
+
+Help texts live in :data:`HELP`, shared by both.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mttq.core import paths
+
+DEV_SETTINGS = paths.REPO_ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = paths.REPO_ROOT / "publishconf.py"
+
+HELP = {
+    "path": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả thư mục nội dung)",
+    "format": "cách trình bày: text (mặc định), json, github (chú thích trên pull request), "
+              "markdown (tóm tắt của pull request)",
+    "content": "thư mục nội dung (mặc định: content)",
+    "output": "thư mục kết quả (mặc định: output)",
+    "submitted_at": "lúc tin, bài được gửi (ví dụ lúc mở pull request): '2025-05-14 09:00' "
+                    "hoặc ISO 8601",
+    "changed_from": "chỉ kiểm tra những gì thay đổi so với nhánh hoặc commit này (git), "
+                    "ví dụ main",
+    "no_photos": "bỏ qua kiểm tra chất lượng ảnh (nhanh hơn)",
+    "month": "tháng YYYY-MM (mặc định: tháng này)",
+    "year": "cả năm YYYY (các tháng đã bắt đầu)",
+    "quota_format": "table (bảng, mặc định), csv hoặc json",
+    "units": "tệp danh sách đơn vị (mặc định: MTTQ_UNITS_FILE của pelicanconf.py)",
+    "report_output": "ghi vào tệp thay vì màn hình (CSV có BOM để Excel đọc đúng tiếng Việt)",
+    "pull_request": "số của pull request, ví dụ 123",
+    "opened_at": "lúc mở pull request (forge cho biết), ví dụ 2025-05-14T02:10:00Z",
+    "merge_commit": "commit hợp nhất của pull request (mặc định: HEAD)",
+    "ledger": "sổ ghi thời điểm gửi (mặc định: data/submissions.csv)",
+}
+
+
+def _err(message: str) -> None:
+    print(f"LỖI: {message}", file=sys.stderr)
+
+
+# --- check ---------------------------------------------------------------------------------
+
+def check_options(content: str, photos: bool, submitted_at: str | None):
+    from mttq.commands.build import load_settings
+    from mttq.commands.check import CheckOptions
+    from mttq.core.times import parse_local_datetime
+    from mttq.photos.quality import PhotoLimits
+    from mttq.settings import registries_from_settings, with_defaults
+
+    settings = load_settings(DEV_SETTINGS)
+    submitted = parse_local_datetime(submitted_at) if submitted_at else None
+    return CheckOptions(
+        content_root=Path(content), registries=registries_from_settings(settings),
+        photo_limits=PhotoLimits.from_settings(settings), check_photos=photos,
+        submitted_at=submitted, cache_dir=Path(with_defaults(settings)["MTTQ_CACHE_DIR"]),
+    )
+
+
+def run_check(targets: list[str], content: str, photos: bool = True, submitted_at: str | None = None,
+              changed_from: str | None = None):
+    """The check's report; raises UsageError/ValueError for a wrong command."""
+    from mttq.commands.check import check_change, check_items, collect_targets
+
+    options = check_options(content, photos, submitted_at)
+    if changed_from:
+        return check_change(Path(content), changed_from, options)
+    items, loose_photos = collect_targets([Path(t) for t in targets or [content]])
+    return check_items(items, loose_photos, options)
+
+
+def check(paths_: list[str], format: str = "text", content: str = str(paths.DEFAULT_CONTENT_DIR),
+          submitted_at: str | None = None, changed_from: str | None = None,
+          photos: bool = True) -> int:
+    from mttq.commands.check import UsageError
+    from mttq.commands.formats import FORMATTERS
+
+    if format not in FORMATTERS:
+        _err(f"--format phải là một trong: {', '.join(FORMATTERS)}.")
+        return 2
+    try:
+        report = run_check(paths_, content, photos, submitted_at, changed_from)
+    except (UsageError, ValueError) as exc:
+        _err(str(exc))
+        return 2
+    print(FORMATTERS[format](report))
+    return 0 if report.ok else 1
+
+
+# --- quota ---------------------------------------------------------------------------------
+
+def quota(month: str | None = None, year: str | None = None, format: str = "table",
+          content: str = str(paths.DEFAULT_CONTENT_DIR), units: str | None = None,
+          output: str | None = None) -> int:
+    from mttq.commands.build import load_settings
+    from mttq.content.history import History
+    from mttq.content.item import Registries
+    from mttq.core.times import parse_month
+    from mttq.registry.registries import RegistryError, load_topics, load_units
+    from mttq.reports.quota import (
+        QuotaConfigError, format_csv, format_table, month_report, published, read_records,
+        today_from_setting, year_report,
+    )
+    from mttq.settings import run_now, with_defaults
+
+    try:
+        if format not in ("table", "csv", "json"):
+            raise ValueError("--format phải là table, csv hoặc json.")
+        if month and year:
+            raise ValueError("Chỉ ghi một trong hai: --month YYYY-MM hoặc --year YYYY.")
+        if not Path(content).is_dir():
+            raise ValueError(f"Không có thư mục nội dung '{content}'.")
+        settings = with_defaults(load_settings(DEV_SETTINGS, {"PATH": str(Path(content).resolve())}))
+        today = today_from_setting(settings["MTTQ_TODAY"])
+        registries = Registries(
+            topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
+            units=load_units(Path(units or settings["MTTQ_UNITS_FILE"])),
+        )
+        history = History(content, ledger_file=settings["MTTQ_LEDGER_FILE"])
+        items = published(read_records(Path(content), registries, history), run_now(settings))
+        if year:
+            if not str(year).isdigit() or len(str(year)) != 4:
+                raise ValueError(f"Năm '{year}' không hợp lệ: ghi theo dạng YYYY, ví dụ 2025.")
+            report = year_report(items, registries.units, settings["MTTQ_QUOTA"], int(year),
+                                 today=today)
+        else:
+            y, m = parse_month(month) if month else (today.year, today.month)
+            report = month_report(items, registries.units, settings["MTTQ_QUOTA"], y, m,
+                                  today=today)
+    except (ValueError, RegistryError, QuotaConfigError) as exc:
+        _err(str(exc))
+        return 2
+    if format == "json":
+        text = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        text = format_csv(report)
+    else:
+        text = format_table(report)
+    if output:
+        Path(output).write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8",
+                                newline="")
+        print(f"Đã ghi {output}.")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# --- the submissions ledger ----------------------------------------------------------------
+
+def record_submissions(pull_request: str, opened_at: str, merge_commit: str = "HEAD",
+                       content: str = str(paths.DEFAULT_CONTENT_DIR),
+                       ledger: str | None = None) -> int:
+    """After a merge: write the pull request's opening time for every item it added."""
+    from mttq.core import git
+    from mttq.core.times import parse_local_datetime
+    from mttq.registry.ledger import LEDGER_FILE, record
+
+    try:
+        opened = parse_local_datetime(opened_at)
+        root = Path(content).resolve()
+        top = git.top_level(root)
+        if top is None:
+            raise ValueError(f"'{content}' không nằm trong một kho git.")
+        names = git.git(top, "diff", "--name-only", "-z", "--diff-filter=A",
+                        f"{merge_commit}^1", merge_commit, "--").split("\x00")
+    except (ValueError, git.GitError) as exc:
+        _err(str(exc))
+        return 2
+    slugs = []
+    for name in names:
+        path = (top / name)
+        try:
+            relative = path.relative_to(root).parts
+        except ValueError:
+            continue
+        if len(relative) == 5 and relative[0] in paths.ITEM_SECTIONS and relative[4] == paths.ITEM_FILE:
+            slugs.append(relative[3])
+    written = record(slugs, opened, str(pull_request), Path(ledger) if ledger else LEDGER_FILE)
+    print(f"Đã ghi {len(written)} tin, bài vào sổ thời điểm gửi"
+          + (f": {', '.join(written)}." if written else "."))
+    return 0
+
+
+# --- the `mttq` command --------------------------------------------------------------------
+
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "đối số",
+    "options": "tùy chọn",
+    "show this help message and exit": "xem hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "không có lựa chọn %(value)r (chọn một trong %(choices)s)",
+    "unrecognized arguments: %s": "không hiểu: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "expected one argument": "cần một giá trị",
+}
+
+
+def _vietnamese_argparse() -> None:
+    """argparse translates its own words through gettext (``argparse._``); give it Vietnamese."""
+    original = argparse._
+
+    def translate(text):
+        return _ARGPARSE_VI.get(text, original(text))
+
+    argparse._ = translate
+
+
+def parser() -> argparse.ArgumentParser:
+    _vietnamese_argparse()
+    top = argparse.ArgumentParser(prog="mttq", description="Trang tin Mặt trận Tổ quốc: kiểm tra, "
+                                  "báo cáo và sổ thời điểm gửi tin, bài.")
+    commands = top.add_subparsers(dest="command", metavar="LỆNH", required=True)
+    c = commands.add_parser("check", help="kiểm tra tin, bài và ảnh; mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh",
+                            description="Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp.")
+    c.add_argument("paths", nargs="*", metavar="ĐƯỜNG_DẪN", help=HELP["path"])
+    c.add_argument("--format", default="text", help=HELP["format"])
+    c.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
+    c.add_argument("--submitted-at", help=HELP["submitted_at"])
+    c.add_argument("--changed-from", help=HELP["changed_from"])
+    c.add_argument("--no-photos", action="store_true", help=HELP["no_photos"])
+    q = commands.add_parser("quota", help="chỉ tiêu tin, bài hằng tháng của các đơn vị")
+    q.add_argument("--month", help=HELP["month"])
+    q.add_argument("--year", help=HELP["year"])
+    q.add_argument("--format", default="table", help=HELP["quota_format"])
+    q.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
+    q.add_argument("--units", help=HELP["units"])
+    q.add_argument("--output", help=HELP["report_output"])
+    r = commands.add_parser("record-submissions",
+                            help="sau khi hợp nhất: ghi lúc mở pull request của các tin, bài mới")
+    r.add_argument("--pull-request", required=True, help=HELP["pull_request"])
+    r.add_argument("--opened-at", required=True, help=HELP["opened_at"])
+    r.add_argument("--merge-commit", default="HEAD", help=HELP["merge_commit"])
+    r.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
+    r.add_argument("--ledger", help=HELP["ledger"])
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "check":
+        return check(args.paths, args.format, args.content, args.submitted_at, args.changed_from,
+                     not args.no_photos)
+    if args.command == "quota":
+        return quota(args.month, args.year, args.format, args.content, args.units, args.output)
+    return record_submissions(args.pull_request, args.opened_at, args.merge_commit, args.content,
+                              args.ledger)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
