@@ -34,7 +34,8 @@ DEFAULTS = {
     "MTTQ_TODAY": None,
     # The submissions ledger written when pull requests are merged
     # (mttq/registry/ledger.py): the deadline judged in reports = on the PR.
-    "MTTQ_LEDGER_FILE": str(DATA_DIR / "submissions.csv"),
+    # None = data/submissions.csv beside the content folder.
+    "MTTQ_LEDGER_FILE": None,
     # The anniversary banner shows this many days before the day (and on it).
     "MTTQ_ANNIVERSARY_LEAD_DAYS": 7,
     "MTTQ_ANNIVERSARIES_FILE": str(DATA_DIR / "anniversaries.yaml"),

@@ -173,3 +173,55 @@ def test_pages_rendered_by_a_second_process_are_the_same(tmp_path):
     first, second = site_files(tmp_path / "one"), site_files(tmp_path / "two")
     assert first == second
     assert sum(name.startswith("tin-bai/") for name in second) == COUNT
+
+
+def test_a_data_file_edited_under_a_running_preview_shows_on_the_page(tmp_path):
+    """``invoke serve`` as a real process: edit the topics file, the page changes.
+
+    The registries are remembered for one run only (mttq/core/runs.py); a
+    process-wide cache showed the old names after the rebuild."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    content = tmp_path / "content"
+    write_item(content, "tin-xem-thu", Category="dai-doan-ket")
+    topics = tmp_path / "topics.yaml"
+    shutil.copy(ROOT / "data" / "topics.yaml", topics)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from mttq.commands.preview import serve_and_rebuild\n"
+        "serve_and_rebuild(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), '127.0.0.1', 0,\n"
+        "    lambda r: print('BUILD', r.ok, flush=True),\n"
+        "    {'MTTQ_TOPICS_FILE': sys.argv[4], 'MTTQ_CACHE_DIR': sys.argv[5],\n"
+        "     'CACHE_PATH': sys.argv[5] + '/pelican'})\n")
+    server = subprocess.Popen(
+        [sys.executable, "-c", script, str(content), str(tmp_path / "out"),
+         str(ROOT / "pelicanconf.py"), str(topics), str(tmp_path / "cache")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        for line in server.stdout:
+            if line.startswith("Xem trang tại "):
+                url = line.split()[3]
+                break
+        assert url, "the preview did not start"
+
+        def topic_page() -> str:
+            with urllib.request.urlopen(f"{url}chu-de/dai-doan-ket/") as response:
+                return response.read().decode("utf-8")
+
+        assert "Đại đoàn kết toàn dân tộc" in topic_page()
+        text = topics.read_text(encoding="utf-8")
+        topics.write_text(text.replace("name: Đại đoàn kết toàn dân tộc",
+                                       "name: Khối đại đoàn kết (tên mới)"), encoding="utf-8")
+        deadline = time.monotonic() + 90
+        while "Khối đại đoàn kết (tên mới)" not in topic_page():
+            assert time.monotonic() < deadline, "the page never showed the edited topic name"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

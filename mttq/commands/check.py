@@ -23,7 +23,7 @@ from mttq.photos.quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_pho
 from mttq.core import git
 from mttq.core.paths import ITEM_SECTIONS
 from mttq.core.problems import CheckReport, FileReport
-from mttq.registry.ledger import LEDGER_FILE
+from mttq.registry.ledger import LEDGER_NAME
 
 
 class UsageError(ValueError):
@@ -191,7 +191,7 @@ def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
     registries_changed = False
     data = (*top.parts, "data")
     for path in changed:
-        if path.parts[: len(data)] == data and path.name != LEDGER_FILE.name:
+        if path.parts[: len(data)] == data and path.name != LEDGER_NAME:
             registries_changed = True
         try:
             relative = path.relative_to(root)

@@ -39,7 +39,7 @@ HELP = {
     "pull_request": "số của pull request, ví dụ 123",
     "opened_at": "lúc mở pull request (forge cho biết), ví dụ 2025-05-14T02:10:00Z",
     "merge_commit": "commit hợp nhất của pull request (mặc định: HEAD)",
-    "ledger": "sổ ghi thời điểm gửi (mặc định: data/submissions.csv)",
+    "ledger": "sổ ghi thời điểm gửi (mặc định: data/submissions.csv cạnh thư mục nội dung)",
 }
 
 
@@ -124,7 +124,7 @@ def quota(month: str | None = None, year: str | None = None, format: str = "tabl
             topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
             units=load_units(Path(units or settings["MTTQ_UNITS_FILE"])),
         )
-        history = History(content, ledger_file=settings["MTTQ_LEDGER_FILE"])
+        history = History(content, ledger_file=settings["MTTQ_LEDGER_FILE"] or "default")
         items = published(read_records(Path(content), registries, history), run_now(settings))
         if year:
             if not str(year).isdigit() or len(str(year)) != 4:
@@ -161,7 +161,7 @@ def record_submissions(pull_request: str, opened_at: str, merge_commit: str = "H
     """After a merge: write the pull request's opening time for every item it added."""
     from mttq.core import git
     from mttq.core.times import parse_local_datetime
-    from mttq.registry.ledger import LEDGER_FILE, record
+    from mttq.registry.ledger import ledger_beside, record
 
     try:
         opened = parse_local_datetime(opened_at)
@@ -183,7 +183,8 @@ def record_submissions(pull_request: str, opened_at: str, merge_commit: str = "H
             continue
         if len(relative) == 5 and relative[0] in paths.ITEM_SECTIONS and relative[4] == paths.ITEM_FILE:
             slugs.append(relative[3])
-    written = record(slugs, opened, str(pull_request), Path(ledger) if ledger else LEDGER_FILE)
+    written = record(slugs, opened, str(pull_request),
+                     Path(ledger) if ledger else ledger_beside(root))
     print(f"Đã ghi {len(written)} tin, bài vào sổ thời điểm gửi"
           + (f": {', '.join(written)}." if written else "."))
     return 0

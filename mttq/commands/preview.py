@@ -131,6 +131,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
 
+def data_files(settings_file: Path, overrides: dict | None) -> list[Path]:
+    """The data files the settings name (they may live outside ``data/``)."""
+    from mttq.commands.build import load_settings
+    from mttq.settings import with_defaults
+
+    settings = with_defaults(load_settings(settings_file, dict(overrides or {})))
+    keys = ("MTTQ_TOPICS_FILE", "MTTQ_UNITS_FILE", "MTTQ_ANNIVERSARIES_FILE", "MTTQ_COLUMNS_DIR")
+    return [Path(settings[key]).resolve() for key in keys if settings.get(key)]
+
+
 def serve_and_rebuild(content: Path, output: Path, settings_file: Path, bind: str, port: int,
                       report, overrides: dict | None = None) -> None:
     from watchfiles import watch
@@ -141,7 +151,7 @@ def serve_and_rebuild(content: Path, output: Path, settings_file: Path, bind: st
     server = http.server.ThreadingHTTPServer((bind, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Xem trang tại http://{bind}:{server.server_address[1]}/ (Ctrl+C để dừng)", flush=True)
-    paths = [Path(content), *(REPO_ROOT / p for p in WATCHED)]
+    paths = [Path(content), *(REPO_ROOT / p for p in WATCHED), *data_files(settings_file, overrides)]
     try:
         for changes in watch(*[p for p in paths if p.exists()]):
             result = preview.rebuild({path for _, path in changes})

@@ -28,7 +28,7 @@ from mttq.calendar.deadline import judge
 from mttq.content.item import Item, Stamp
 from mttq.core import git
 from mttq.core.times import to_local
-from mttq.registry.ledger import LEDGER_FILE, load_ledger
+from mttq.registry.ledger import ledger_beside, load_ledger
 
 PUBLICATION_SOURCES = {
     "date": "ngày đăng ghi trong bài (Date)",
@@ -45,10 +45,14 @@ SUBMISSION_SOURCES = {
 
 class History:
     def __init__(self, content_root: str | Path, *, pull_request_opened: dt.datetime | None = None,
-                 now: dt.datetime | None = None, ledger_file: str | Path | None = LEDGER_FILE):
+                 now: dt.datetime | None = None, ledger_file: str | Path | None = "default"):
+        """``ledger_file``: "default" is ``data/submissions.csv`` beside the content
+        folder (the repository the content's history is in); None: no ledger."""
         self.content_root = Path(content_root).resolve()
         self.pull_request_opened = pull_request_opened
         self.now = now
+        if ledger_file == "default":
+            ledger_file = ledger_beside(self.content_root)
         self.ledger_file = Path(ledger_file) if ledger_file else None
 
     def publication(self, item: Item) -> Stamp | None:

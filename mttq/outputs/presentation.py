@@ -62,7 +62,15 @@ def groupby_month(items) -> list[tuple[tuple[int, int], list]]:
     return sorted(months.items(), reverse=True)
 
 
+def submission_source(source: str) -> str:
+    """Where a submission time comes from, for the editors (mttq/content/history.py)."""
+    from mttq.content.history import SUBMISSION_SOURCES
+
+    return SUBMISSION_SOURCES.get(source, source)
+
+
 FILTERS = {
+    "submission_source": submission_source,
     "groupby_month": groupby_month,
     "vn_date": vn_date,
     "vn_datetime": vn_datetime,

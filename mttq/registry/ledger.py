@@ -20,11 +20,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mttq.core.paths import DATA_DIR
 from mttq.core.runs import once_per_run
 from mttq.core.times import parse_local_datetime, to_local
 
-LEDGER_FILE = DATA_DIR / "submissions.csv"
+LEDGER_NAME = "submissions.csv"
+
+
+def ledger_beside(content_root: str | Path) -> Path:
+    """``<repository>/data/submissions.csv`` for ``<repository>/content``."""
+    return Path(content_root).resolve().parent / "data" / LEDGER_NAME
 COLUMNS = ("slug", "submitted", "pull_request", "recorded")
 
 
@@ -41,7 +45,7 @@ class LedgerEntry:
 
 
 @once_per_run
-def load_ledger(path: Path = LEDGER_FILE) -> dict[str, LedgerEntry]:
+def load_ledger(path: Path) -> dict[str, LedgerEntry]:
     """slug -> its first entry. A missing file is an empty ledger."""
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -63,7 +67,7 @@ def load_ledger(path: Path = LEDGER_FILE) -> dict[str, LedgerEntry]:
 
 
 def record(slugs: list[str], submitted: dt.datetime, pull_request: str,
-           path: Path = LEDGER_FILE, recorded: dt.datetime | None = None) -> list[str]:
+           path: Path, recorded: dt.datetime | None = None) -> list[str]:
     """Append a line for each slug not in the ledger yet; returns the slugs written."""
     known = load_ledger.__wrapped__(path)
     new = [slug for slug in dict.fromkeys(slugs) if slug not in known]

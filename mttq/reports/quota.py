@@ -132,7 +132,20 @@ class UnitMonth:
             "met": self.met,
             "late": self.late,
             "waived": self.waived,
+            "guessed": self.guessed,
+            "late_items": [late_item_json(i) for i in self.items if i.missed_deadline],
         }
+
+    @property
+    def guessed(self) -> int:
+        """Items whose deadline was judged on a guessed submission time (git)."""
+        return sum(1 for item in self.items if item.submission is not None and item.submission.guessed)
+
+
+def late_item_json(item) -> dict:
+    return {"slug": item.slug, "type": item.type, "submitted": item.submission.time.isoformat(),
+            "submitted_source": item.submission.source, "waived": item.waived,
+            "working_days_late": item.verdict.working_days_late}
 
 
 @dataclass

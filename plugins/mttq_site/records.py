@@ -23,7 +23,8 @@ from .reader import display_path
 def history_of(settings) -> History:
     settings = with_defaults(settings)
     return runs.memo(("history", settings["PATH"], settings["MTTQ_LEDGER_FILE"]),
-                     lambda: History(settings["PATH"], ledger_file=settings["MTTQ_LEDGER_FILE"]))
+                     lambda: History(settings["PATH"],
+                                     ledger_file=settings["MTTQ_LEDGER_FILE"] or "default"))
 
 
 def judge_item(generator, metadata) -> None:
