@@ -176,3 +176,72 @@ def test_a_build_killed_between_the_two_renames_of_the_fallback_is_repaired(site
     assert snapshot(folder / "output") == old
     assert served_files(url, old) == old
     assert stale_folders(folder) == []
+
+
+# --- photos written short: a file-size limit, a nearly full disk ----------------------
+
+LIMIT = 150_000  # bytes: above every page and feed of these sites, below a 1600-px JPEG
+
+
+def build_with_file_size_limit(site: Path) -> subprocess.CompletedProcess:
+    import resource
+
+    def limit():  # in the child only: a real RLIMIT_FSIZE, inherited by the encoders
+        resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
+
+    return subprocess.run(
+        [sys.executable, "-c", BUILD, str(site / "content"), str(site / "output"),
+         str(site / "cache"), str(ROOT)],
+        preexec_fn=limit, capture_output=True, text=True, timeout=600)
+
+
+def broken_photos(folder: Path) -> list[str]:
+    """Renditions that do not decode to the end (a truncated file)."""
+    from PIL import Image
+
+    broken = []
+    for photo in sorted(folder.rglob("*")):
+        if photo.suffix in (".jpg", ".webp"):
+            try:
+                with Image.open(photo) as image:
+                    image.load()
+            except OSError:
+                broken.append(photo.relative_to(folder).as_posix())
+    return broken
+
+
+def test_a_photo_written_short_fails_the_build_and_is_encoded_again(site):
+    folder, url = site
+    old = snapshot(folder / "output")
+    write_item(folder / "content", "tin-thu-hai", seed=2)  # a new photo to encode
+    limited = build_with_file_size_limit(folder)
+    assert limited.returncode == 1, limited.stdout + limited.stderr
+    assert "tin-thu-hai/anh-1.jpg" in limited.stdout and "ổ đĩa đầy" in limited.stdout
+    assert "Traceback" not in limited.stdout + limited.stderr
+    assert snapshot(folder / "output") == old  # nothing switched in
+    assert served_files(url, old) == old
+    # Without the limit, the next build publishes whole photos (nothing cut short was kept).
+    again = run_build(folder)
+    assert again.returncode == 0, again.stdout
+    photos = folder / "output" / "anh" / "tin-thu-hai"
+    assert (photos / "anh-1-1600.jpg").stat().st_size > LIMIT
+    assert broken_photos(folder / "output") == []
+
+
+@pytest.mark.parametrize("record", ["kept", "lost"])
+def test_a_damaged_cache_entry_is_never_published(site, record):
+    """A cached rendition cut short later (or by a build of before the check,
+    which left no record of it) is encoded again, never linked into the site."""
+    folder, url = site
+    cached = max((folder / "cache" / "renditions").rglob("*-1600.jpg"), key=lambda p: p.stat().st_size)
+    os.truncate(cached, cached.stat().st_size // 2)
+    if record == "lost":
+        (folder / "cache" / "rendition-digests.json").unlink()
+    assert broken_photos(folder / "cache" / "renditions")
+    (folder / "content" / "tin" / "2025" / "05" / "tin-dau-tien" / "index.md").touch()
+    again = run_build(folder)
+    assert again.returncode == 0, again.stdout
+    assert broken_photos(folder / "output") == []
+    assert broken_photos(folder / "cache" / "renditions") == []
+    published = snapshot(folder / "output")
+    assert served_files(url, published) == published
