@@ -152,12 +152,16 @@ def check(c, path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
 @task(help={"base": "nhánh đích của pull request (mặc định: main)",
             "submitted_at": "lúc mở pull request (mặc định: bây giờ)"})
 def pr_check(c, base="main", submitted_at=None):
-    """Chạy lại trên máy này đúng các bước kiểm tra pull request của CI."""
+    """Chạy lại trên máy này đúng các bước kiểm tra pull request của CI.
+
+    Như trên CI: bộ kiểm tra là của nhánh đích (base), các tệp của nhánh đang
+    làm việc chỉ được đọc như dữ liệu (thư mục pr/).
+    """
     import datetime as dt
     import os
     import tempfile
 
-    from mttq.workflow import PR_JOB_COMMANDS
+    from mttq.workflow import PR_JOB_COMMANDS, pr_workspace
     from mttq.workdays import LOCAL_TZ
 
     summary = Path(tempfile.mkstemp(prefix="pr-check-", suffix=".md")[1])
@@ -168,10 +172,16 @@ def pr_check(c, base="main", submitted_at=None):
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     failed = False
-    for command in PR_JOB_COMMANDS:
-        print(f"$ {command}")
-        result = c.run(command, env=env, warn=True, pty=False)
-        failed = failed or not result.ok
+    try:
+        with pr_workspace(ROOT, base) as workspace:
+            for command in PR_JOB_COMMANDS:
+                print(f"$ {command}")
+                with c.cd(str(workspace)):
+                    result = c.run(command, env=env, warn=True, pty=False)
+                failed = failed or not result.ok
+    except (OSError, ValueError) as exc:
+        print(f"LỖI: không chạy được kiểm tra: {exc}", file=sys.stderr)
+        raise Exit(code=2)
     print(summary.read_text(encoding="utf-8"))
     raise Exit(code=1 if failed else 0)
 

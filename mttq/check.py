@@ -238,6 +238,9 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
         others = [p.resolve() for p in find_items(content_root) if p.resolve() not in items]
         text_only = CheckOptions(**{**options.__dict__, "check_photos": False})
         report.files.extend(check_items(others, [], text_only).files)
+    from mttq.workflow import maintainer_review_reports  # files that are not items
+
+    report.files.extend(maintainer_review_reports(content_root, ref))
     return report
 
 
