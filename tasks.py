@@ -186,6 +186,66 @@ def pr_check(c, base="main", submitted_at=None):
     raise Exit(code=1 if failed else 0)
 
 
+_DEPLOY_TO = ("nơi đặt trang: /var/www/mttq (máy này) hoặc nguoi-dung@may-chu:/var/www/mttq "
+              "(qua SSH); mặc định: biến môi trường MTTQ_DEPLOY_TO")
+_DEPLOY_SSH = "lệnh ssh kèm tùy chọn, ví dụ \"ssh -p 2222\" (mặc định: MTTQ_DEPLOY_SSH hoặc ssh)"
+
+
+def _destination(to, ssh):
+    import os
+
+    from mttq.deploy import DeployError, parse_destination
+
+    to = to or os.environ.get("MTTQ_DEPLOY_TO", "")
+    if not to:
+        print("LỖI: thiếu --to (ví dụ --to deploy@may-chu:/var/www/mttq).", file=sys.stderr)
+        raise Exit(code=2)
+    try:
+        return parse_destination(to, ssh or os.environ.get("MTTQ_DEPLOY_SSH"))
+    except DeployError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+
+
+@task(help={"to": _DEPLOY_TO, "output": "thư mục trang đã dựng (mặc định: output)",
+            "keep": "số bản giữ lại trên máy chủ (mặc định 5)", "ssh": _DEPLOY_SSH})
+def deploy(c, to=None, output=str(paths.DEFAULT_OUTPUT_DIR), keep=5, ssh=None):
+    """Đưa trang đã dựng lên máy chủ thành một bản mới, kiểm tra, rồi chuyển sang bản đó."""
+    from mttq.deploy import DeployError, deploy as deploy_site
+
+    destination = _destination(to, ssh)
+    try:
+        result = deploy_site(Path(output), destination, keep=int(keep))
+    except DeployError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=1)
+    print(f"Đã đưa trang lên {result.destination}: bản {result.release} đang chạy"
+          + (f" (bản trước: {result.previous}; quay lại bằng: invoke rollback --to "
+             f"{result.destination})." if result.previous else "."))
+    if result.removed:
+        print(f"Đã xóa {len(result.removed)} bản cũ: {', '.join(result.removed)}.")
+
+
+@task(help={"to": _DEPLOY_TO, "release": "tên bản muốn chạy (mặc định: bản ngay trước bản đang chạy)",
+            "list": "chỉ liệt kê các bản", "ssh": _DEPLOY_SSH})
+def rollback(c, to=None, release=None, list=False, ssh=None):
+    """Quay trang trên máy chủ về bản trước (hoặc một bản đã nêu), trong một bước."""
+    from mttq.deploy import DeployError, list_releases, rollback as roll_back
+
+    destination = _destination(to, ssh)
+    try:
+        if list:
+            state = list_releases(destination)
+            for name in state.releases:
+                print(f"{'*' if name == state.current else ' '} {name}")
+            return
+        now, was = roll_back(destination, release)
+    except DeployError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=1)
+    print(f"Trang trên {destination} đã chuyển về bản {now} (trước đó chạy bản {was}).")
+
+
 @task(help={"type": "tin hoặc bai", "unit": "mã đơn vị (data/units.yaml)",
             "topic": "mã chủ đề (data/topics.yaml)", "title": "tiêu đề",
             "event": "lúc diễn ra sự kiện, ví dụ '2025-05-13 08:00' (bỏ trống nếu không có)",
