@@ -127,8 +127,10 @@ def _clean_stale(target: Path) -> None:
                   key=lambda p: p.stat().st_mtime_ns)
     if not target.exists() and not target.is_symlink() and olds:
         os.replace(olds.pop(), target)
+    # Removed now, not in the background: a caller (or test) may count on them
+    # being gone once this build has run. A kill is rare; this costs only then.
     for stale in [*target.parent.glob(f"{building}*"), *olds]:
-        _remove_later(stale)
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _swap_in(new: Path, target: Path) -> None:

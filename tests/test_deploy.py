@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from browser.conftest import Nginx, _tool, free_port
+from browser.conftest import _tool, free_port
 from conftest import build
 from sitefactory import write_item
-from test_publish_safety import LIMIT, served_files, snapshot
+from test_publish_safety import LIMIT, served_files, snapshot, start_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,8 +87,7 @@ def sshd(tmp_path_factory):
 def served(tmp_path, nginx_path):
     """nginx serving ``srv/current`` (the link a deploy switches)."""
     (tmp_path / "srv").mkdir()
-    server = Nginx(nginx_path, tmp_path / "nginx", {"site": tmp_path / "srv" / "current"})
-    server.start()
+    server = start_nginx(nginx_path, tmp_path / "nginx", tmp_path / "srv" / "current")
     try:
         yield tmp_path / "srv", server.urls["site"]
     finally:

@@ -76,15 +76,33 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in folder.rglob("*") if p.is_file()}
 
 
+EDITOR = ("bbt", "mat-khau-thu")  # the editors' pages (bien-tap/) need a password
+
+
+def start_nginx(nginx_path: str, folder: Path, root: Path) -> Nginx:
+    """nginx with the project's configuration serving ``root``, and an editor's account."""
+    folder.mkdir(parents=True, exist_ok=True)
+    hashed = subprocess.run(["openssl", "passwd", "-6", EDITOR[1]], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    (folder / "mttq-bien-tap.htpasswd").write_text(f"{EDITOR[0]}:{hashed}\n")
+    server = Nginx(nginx_path, folder, {"site": root})
+    server.start()
+    return server
+
+
 def served_files(url: str, expected: dict[str, bytes]) -> dict[str, bytes]:
     """Every file of ``expected`` as nginx serves it now (status 200 required)."""
+    import base64
+
+    login = "Basic " + base64.b64encode(":".join(EDITOR).encode()).decode()
     got = {}
     for relative in expected:
         address = f"{url}/{relative}"
         if relative.endswith("index.html"):
             address = address[: -len("index.html")]  # the clean URL readers use
+        request = urllib.request.Request(address, headers={"Authorization": login})
         try:
-            with urllib.request.urlopen(urllib.request.Request(address), timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:
                 got[relative] = response.read()
         except urllib.error.HTTPError as exc:
             got[relative] = f"HTTP {exc.code}".encode()
@@ -101,8 +119,7 @@ def site(tmp_path, nginx_path):
     write_item(tmp_path / "content", "tin-dau-tien", seed=1)
     first = run_build(tmp_path)
     assert first.returncode == 0, first.stdout
-    server = Nginx(nginx_path, tmp_path / "nginx", {"site": tmp_path / "output"})
-    server.start()
+    server = start_nginx(nginx_path, tmp_path / "nginx", tmp_path / "output")
     try:
         yield tmp_path, server.urls["site"]
     finally:
