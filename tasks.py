@@ -98,28 +98,112 @@ def check(c, path=None, format="text", content=str(paths.DEFAULT_CONTENT_DIR),
 @task(help={"base": "nhánh đích của pull request (mặc định: main)",
             "submitted_at": "lúc mở pull request (mặc định: bây giờ)"})
 def pr_check(c, base="main", submitted_at=None):
-    """Chạy lại trên máy này đúng các bước kiểm tra pull request của CI."""
+    """Chạy lại trên máy này đúng các bước kiểm tra pull request của CI.
+
+    Như trên CI: bộ kiểm tra là của nhánh đích (base), các tệp của nhánh đang
+    làm việc chỉ được đọc như dữ liệu (thư mục pr/). Bước cài đặt được bỏ qua:
+    máy này đã có các gói, và mã của nhánh đích được dùng qua PYTHONPATH (không
+    cài đè lên môi trường .venv của bạn).
+    """
     import datetime as dt
     import os
+    import subprocess
     import tempfile
 
-    from mttq.commands.workflow import PR_JOB_COMMANDS
+    from mttq.commands.workflow import PR_JOB_COMMANDS, pr_workspace, readable_annotation
     from mttq.core.times import LOCAL_TZ
 
     summary = Path(tempfile.mkstemp(prefix="pr-check-", suffix=".md")[1])
-    env = {
-        "BASE_REF": base,
-        "PR_OPENED_AT": submitted_at or dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
     failed = False
-    for command in PR_JOB_COMMANDS:
-        print(f"$ {command}")
-        result = c.run(command, env=env, warn=True, pty=False)
-        failed = failed or not result.ok
+    try:
+        with pr_workspace(ROOT, base) as workspace:
+            env = {
+                **os.environ,
+                "BASE_REF": base,
+                "PR_OPENED_AT": submitted_at or dt.datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
+                "GITHUB_STEP_SUMMARY": str(summary),
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                # The base branch's code, before the installed project (mttq, the plugin).
+                "PYTHONPATH": os.pathsep.join([str(workspace), str(workspace / "plugins")]),
+            }
+            for command in PR_JOB_COMMANDS:
+                if " pip install " in f" {command} ":
+                    print(f"(bỏ qua trên máy này: {command})")
+                    continue
+                print(f"$ {command}", flush=True)
+                # Whole lines, decoded as UTF-8 by one decoder: a Vietnamese letter is
+                # never cut in two (invoke's runner decoded each read on its own).
+                with subprocess.Popen(["bash", "-c", command], cwd=workspace, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      text=True, encoding="utf-8", errors="replace") as process:
+                    for line in process.stdout:
+                        print(readable_annotation(line.rstrip("\n")), flush=True)
+                failed = failed or process.returncode != 0
+    except (OSError, ValueError) as exc:
+        print(f"LỖI: không chạy được kiểm tra: {exc}", file=sys.stderr)
+        raise Exit(code=2)
     print(summary.read_text(encoding="utf-8"))
     raise Exit(code=1 if failed else 0)
+
+
+_DEPLOY_TO = ("nơi đặt trang: /var/www/mttq (máy này) hoặc nguoi-dung@may-chu:/var/www/mttq "
+              "(qua SSH); mặc định: biến môi trường MTTQ_DEPLOY_TO")
+_DEPLOY_SSH = "lệnh ssh kèm tùy chọn, ví dụ \"ssh -p 2222\" (mặc định: MTTQ_DEPLOY_SSH hoặc ssh)"
+
+
+def _destination(to, ssh):
+    import os
+
+    from mttq.deploy import DeployError, parse_destination
+
+    to = to or os.environ.get("MTTQ_DEPLOY_TO", "")
+    if not to:
+        print("LỖI: thiếu --to (ví dụ --to deploy@may-chu:/var/www/mttq).", file=sys.stderr)
+        raise Exit(code=2)
+    try:
+        return parse_destination(to, ssh or os.environ.get("MTTQ_DEPLOY_SSH"))
+    except DeployError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+
+
+@task(help={"to": _DEPLOY_TO, "output": "thư mục trang đã dựng (mặc định: output)",
+            "keep": "số bản giữ lại trên máy chủ (mặc định 5)", "ssh": _DEPLOY_SSH})
+def deploy(c, to=None, output=str(paths.DEFAULT_OUTPUT_DIR), keep=5, ssh=None):
+    """Đưa trang đã dựng lên máy chủ thành một bản mới, kiểm tra, rồi chuyển sang bản đó."""
+    from mttq.deploy import DeployError, deploy as deploy_site
+
+    destination = _destination(to, ssh)
+    try:
+        result = deploy_site(Path(output), destination, keep=int(keep))
+    except DeployError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=1)
+    print(f"Đã đưa trang lên {result.destination}: bản {result.release} đang chạy"
+          + (f" (bản trước: {result.previous}; quay lại bằng: invoke rollback --to "
+             f"{result.destination})." if result.previous else "."))
+    if result.removed:
+        print(f"Đã xóa {len(result.removed)} bản cũ: {', '.join(result.removed)}.")
+
+
+@task(help={"to": _DEPLOY_TO, "release": "tên bản muốn chạy (mặc định: bản ngay trước bản đang chạy)",
+            "list": "chỉ liệt kê các bản", "ssh": _DEPLOY_SSH})
+def rollback(c, to=None, release=None, list=False, ssh=None):
+    """Quay trang trên máy chủ về bản trước (hoặc một bản đã nêu), trong một bước."""
+    from mttq.deploy import DeployError, list_releases, rollback as roll_back
+
+    destination = _destination(to, ssh)
+    try:
+        if list:
+            state = list_releases(destination)
+            for name in state.releases:
+                print(f"{'*' if name == state.current else ' '} {name}")
+            return
+        now, was = roll_back(destination, release)
+    except DeployError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=1)
+    print(f"Trang trên {destination} đã chuyển về bản {now} (trước đó chạy bản {was}).")
 
 
 @task(help={"type": "tin hoặc bai", "unit": "mã đơn vị (data/units.yaml)",

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "core": 0,
-    "calendar": 1, "registry": 1,
+    "calendar": 1, "registry": 1, "deploy": 1,
     "content": 2, "photos": 2,
     "outputs": 3, "reports": 3,
     "settings": 4,

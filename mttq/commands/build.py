@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mttq.core import runs
-from mttq.core.problems import CheckReport
-from mttq.outputs import manifest
 from mttq.core.paths import REPO_ROOT
+from mttq.core.problems import CheckReport
+from mttq.deploy.atomic import folder_lock
+from mttq.outputs import manifest
 
 
 @dataclass
@@ -106,14 +107,61 @@ def _remove_later(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _pause_point(name: str) -> None:
+    """Stop here for ever when ``MTTQ_TEST_PAUSE_AT`` names this point.
+
+    Lets a test kill a real build (SIGKILL) at the moments that matter: it
+    waits for the file ``MTTQ_TEST_PAUSED_FILE`` to appear, then kills.
+    """
+    if os.environ.get("MTTQ_TEST_PAUSE_AT") != name:
+        return
+    Path(os.environ["MTTQ_TEST_PAUSED_FILE"]).write_text(name)
+    while True:
+        time.sleep(60)
+
+
+def _staging_prefixes(target: Path) -> tuple[str, str]:
+    return f".{target.name}.building-", f".{target.name}.old-"
+
+
+def _clean_stale(target: Path) -> None:
+    """Repair what a killed build left: the site first, then stale folders.
+
+    Called with the build lock held, so no live build's folder is touched. A
+    build killed between the two renames of the fallback switch left no
+    ``target`` but its old copy: that copy is put back before anything else.
+    """
+    building, old = _staging_prefixes(target)
+    olds = sorted((p for p in target.parent.glob(f"{old}*") if p.is_dir()),
+                  key=lambda p: p.stat().st_mtime_ns)
+    if not target.exists() and not target.is_symlink() and olds:
+        os.replace(olds.pop(), target)
+    # Removed now, not in the background: a caller (or test) may count on them
+    # being gone once this build has run. A kill is rare; this costs only then.
+    for stale in [*target.parent.glob(f"{building}*"), *olds]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def _swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames (never a half-written tree)."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    if old.exists():
-        _remove_later(old)
+    """Replace ``target`` by ``new`` in one step: readers get the old site or
+    the new one, never none (see :mod:`mttq.deploy.atomic`)."""
+    from mttq.deploy.atomic import ExchangeUnsupported, exchange
+
+    if not target.exists() and not target.is_symlink():
+        os.replace(new, target)  # nothing published yet: one rename
+        return
+    _pause_point("switch")
+    try:
+        exchange(new, target)  # ``new`` now holds the previous site
+        replaced = new
+    except ExchangeUnsupported:
+        # Two renames; a kill between them is repaired by the next build (_clean_stale).
+        replaced = target.with_name(f"{_staging_prefixes(target)[1]}{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(target, replaced)
+        _pause_point("between-renames")
+        os.replace(new, target)
+    _pause_point("switched")
+    _remove_later(replaced)
 
 
 def build_site(
@@ -128,8 +176,6 @@ def build_site(
     ``skip_refused_files``: an editor's forced publish — files refused for
     their errors are left out (and listed in ``skipped``) instead of failing.
     """
-    from pelican import Pelican
-
     overrides = dict(overrides or {})
     if content is not None:
         overrides["PATH"] = str(Path(content).resolve())
@@ -146,7 +192,16 @@ def build_site(
             f"Thư mục nội dung '{content_dir}' chưa có tin, bài nào "
             "(content/<tin|bai>/<năm>/<tháng>/<tên>/index.md). Trang cũ được giữ nguyên.")
         return result
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    with folder_lock(target.parent):  # one build at a time into ``target``
+        _clean_stale(target)
+        return _build_locked(settings, target, result, skip_refused_files)
+
+
+def _build_locked(settings: dict, target: Path, result: BuildResult,
+                  skip_refused_files: bool) -> BuildResult:
+    from pelican import Pelican
+
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefixes(target)[0], dir=target.parent))
     # mkdtemp makes a private (0700) folder; a web server must be able to read the site.
     umask = os.umask(0)
     os.umask(umask)
@@ -155,7 +210,7 @@ def build_site(
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     manifest.reset()
     run = runs.begin()
-    unexpected = _UnexpectedErrors(content_dir, run)
+    unexpected = _UnexpectedErrors(Path(settings["PATH"]), run)
     root = logging.getLogger()
     root.addHandler(unexpected)
     started = time.perf_counter()
@@ -192,6 +247,7 @@ def build_site(
                 f"nhỏ hay tệp của giao diện: {shown}. Không đăng; trang cũ được giữ nguyên.\n"
                 "      → Báo cho người quản trị: một thay đổi (cấu hình, plugin, nội dung) đã "
                 "đưa tệp lạ vào trang.")
+    _pause_point("staging-written")
     if result.errors:
         shutil.rmtree(staging, ignore_errors=True)
         return result

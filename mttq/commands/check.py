@@ -215,6 +215,9 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
         rest = check_items(others, [], text_only)
         report.files.extend(rest.files)
         report.notes.extend(n for n in rest.notes if n.code not in {m.code for m in report.notes})
+    from mttq.commands.workflow import maintainer_review_reports  # files that are not items
+
+    report.files.extend(maintainer_review_reports(content_root, ref))
     return report
 
 

@@ -9,7 +9,9 @@ Published files are re-encoded pixels only: EXIF, GPS and XMP never reach them.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -117,7 +119,44 @@ def _cached_name(digest: str, rendition: Rendition, key: str) -> str:
     return f"{digest[:2]}/{digest}-{key}-{rendition.width}{FORMATS[rendition.format]}"
 
 
-def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> int:
+class RenditionError(RuntimeError):
+    """A rendition could not be written whole, or a cached one is damaged.
+
+    The build fails (the published site stays) with this Vietnamese message.
+    """
+
+
+def _write_whole(data: bytes, target: str, source: str) -> str:
+    """Write ``data`` to ``target`` (through a temporary name) and prove it whole.
+
+    Pillow writes an optimized or progressive JPEG with a single ``write()``
+    and ignores a short count, so a file-size limit or a nearly full disk gave
+    truncated photos and no error. Here the bytes are encoded in memory,
+    written by Python (which repeats short writes and raises on errors), and
+    the size on disk is compared with the size encoded before the file gets
+    its real name. Returns the SHA-256 of the bytes.
+    """
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        size = os.path.getsize(tmp)
+        if size != len(data):
+            raise OSError(errno.EIO, f"{size} of {len(data)} bytes written")
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise RenditionError(
+            f"Không ghi được trọn bản thu nhỏ của ảnh {source} ({exc.strerror or exc}): ổ đĩa "
+            "đầy hoặc tệp bị giới hạn kích thước. Giải phóng chỗ trống (hoặc bỏ giới hạn) rồi "
+            "dựng lại; trang đang đăng được giữ nguyên.") from None
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> list[tuple[str, str]]:
     """Encode one source into ``jobs`` = [(width, height, format, target)].
 
     Runs in a worker process. Decodes once; JPEG sources are decoded at reduced
@@ -125,8 +164,12 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> int:
     source. Each size is resized once, from the next larger one (a cascade:
     cheaper than resizing every size from the full source), and serves both
     formats.
+
+    Returns ``[(target, sha256)]``: the digest of the bytes written, recorded
+    with the cache entry and checked before the entry is used again.
     """
     largest_w, largest_h = max((w, h) for w, h, _, _ in jobs)
+    written: list[tuple[str, str]] = []
     with Image.open(source) as image:
         if image.format == "JPEG":
             try:
@@ -156,15 +199,15 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> int:
                                          reducing_gap=3.0)
             resized.info = {}  # nothing of the source's metadata travels on
             for fmt, target in [(f, t) for w, h, f, t in jobs if (w, h) == (width, height)]:
-                tmp = f"{target}.{os.getpid()}.tmp"
+                buffer = io.BytesIO()
                 if fmt == "jpeg":
-                    resized.save(tmp, "JPEG", quality=JPEG_QUALITY, optimize=True,
+                    resized.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True,
                                  progressive=True, **options)
                 else:
-                    resized.save(tmp, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD,
+                    resized.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD,
                                  **options)
-                os.replace(tmp, target)
-    return len(jobs)
+                written.append((target, _write_whole(buffer.getvalue(), target, source)))
+    return written
 
 
 @dataclass
@@ -198,27 +241,33 @@ def _place(cached: str, target: str) -> bool:
         except OSError:  # no hard links here (another file system, say): copy
             break
     shutil.copyfile(cached, target)
+    if os.path.getsize(target) != os.path.getsize(cached):
+        raise RenditionError(f"Không chép được trọn {cached} vào {target}: ổ đĩa đầy? "
+                             "Giải phóng chỗ trống rồi dựng lại; trang đang đăng được giữ nguyên.")
     return True
 
 
-class _CacheListing:
-    """Which cached files exist: one directory listing per digest prefix
-    instead of one ``stat`` per rendition."""
+def _verified(memo: StatMemo, path: str) -> bool:
+    """Is the cached file ``path`` the one that was written and checked?
 
-    def __init__(self, root: str):
-        self.root = root
-        self.names: dict[str, set[str]] = {}
-
-    def __contains__(self, name: str) -> bool:
-        prefix = name[:2]
-        names = self.names.get(prefix)
-        if names is None:
-            try:
-                names = set(os.listdir(os.path.join(self.root, prefix)))
-            except FileNotFoundError:
-                names = set()
-            self.names[prefix] = names
-        return name[3:] in names
+    Its size and modification time must be those recorded when it was
+    written (one ``stat``); if they changed, its SHA-256 must still be the
+    recorded one. A file without a record (left by an older build, which did
+    not check its writes) is not trusted: it is encoded again.
+    """
+    try:
+        hit, _ = memo.lookup(path)
+    except FileNotFoundError:
+        return False
+    if hit:
+        return True
+    entry = memo.known.get(path)
+    if entry is None:
+        return False
+    if hashlib.sha256(Path(path).read_bytes()).hexdigest() != entry[2]:
+        return False
+    memo.put(path, entry[2])
+    return True
 
 
 def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT_WIDTHS,
@@ -226,13 +275,13 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
     """Make sure every planned rendition exists in ``output_root``."""
     cache_dir = Path(cache_dir)
     hashes = StatMemo(cache_dir / "source-hashes.json")
+    written = StatMemo(cache_dir / "rendition-digests.json")  # checked cache entries
     key = _settings_key(widths)
     stats = RenditionStats()
     to_encode: dict[str, list[tuple[int, int, str, str]]] = {}
     placements: list[tuple[str, str]] = []
     seen: set[str] = set()
     root = os.path.join(str(cache_dir), "renditions")
-    cached_files = _CacheListing(root)
     output_root = str(output_root)
     for plan in plans:
         if plan.source in seen:
@@ -246,7 +295,7 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
             stats.renditions += 1
             name = _cached_name(digest, rendition, key)
             cached = os.path.join(root, name)
-            missing = missing or name not in cached_files
+            missing = missing or not _verified(written, cached)
             jobs.append((rendition.width, rendition.height, rendition.format, cached))
             placements.append((cached, os.path.join(output_root, rendition.path)))
         if missing:  # all of a photo's sizes at once: the resize cascade is always the same
@@ -258,10 +307,14 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
         workers = workers or os.cpu_count() or 1
         if workers > 1 and len(to_encode) > 1:
             with ProcessPoolExecutor(max_workers=min(workers, len(to_encode))) as pool:
-                done = pool.map(encode_photo, to_encode, to_encode.values(), chunksize=4)
-                stats.encoded_renditions = sum(done)
+                done = list(pool.map(encode_photo, to_encode, to_encode.values(), chunksize=4))
         else:
-            stats.encoded_renditions = sum(encode_photo(s, j) for s, j in to_encode.items())
+            done = [encode_photo(s, j) for s, j in to_encode.items()]
+        for records in done:
+            for cached, digest in records:
+                written.put(cached, digest)
+            stats.encoded_renditions += len(records)
+        written.save()
     for cached, target in placements:
         stats.linked += _place(cached, target)
     return stats
