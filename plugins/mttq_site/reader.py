@@ -100,7 +100,7 @@ class BundleReader(MarkdownReader):
             "photos": figures.photos,
             "cover": next((p for p in figures.photos if p.name == meta.cover), figures.photos[0]),
         }
-        for key in ("date", "event_date", "modified", "column", "deadline_waiver"):
+        for key in ("date", "event_date", "modified", "column", "deadline_waiver", "photo_credit"):
             value = getattr(meta, key)
             if value is not None:
                 metadata[key] = value
