@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import manifest
 from .paths import REPO_ROOT
+from .stable_times import keep_times_of_build
 
 
 @dataclass
@@ -172,6 +173,7 @@ def build_site(
     if result.errors:
         shutil.rmtree(staging, ignore_errors=True)
         return result
+    keep_times_of_build(staging, target, settings)  # unchanged bytes keep their time (ETag)
     _swap_in(staging, target)
     result.ok = True
     return result

@@ -72,6 +72,8 @@ def free_port() -> int:
 def server_block(root: Path, port: int) -> str:
     """The repo's server block, listening on ``port`` and serving ``root``."""
     conf = NGINX_CONF.read_text(encoding="utf-8")
+    conf = re.sub(r"^\s*include\s+(feeds\.conf);", lambda m: (NGINX_CONF.parent / m[1]).read_text(
+        encoding="utf-8"), conf, flags=re.M)  # relative includes: inlined (deploy/nginx/)
     conf, listens = re.subn(r"^\s*listen\s+[^;]+;\n", "", conf, flags=re.M)
     conf, roots = re.subn(r"^(\s*)root\s+[^;]+;", rf"\1root {root};\n\1listen 127.0.0.1:{port};",
                           conf, count=1, flags=re.M)
