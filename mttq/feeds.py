@@ -22,6 +22,13 @@ What partners rely on, and how it is kept:
   made absolute from the site's URL (our figures are root-relative in
   development builds and absolute in publish builds; both end up the same).
 - Times in Vietnam's local time with the ``+07:00`` offset.
+- Changes over time (the plugin finds them in git, :mod:`mttq.publication_history`):
+  a corrected entry's ``updated`` moves and the feed's dates follow; a
+  withdrawn item is an RFC 6721 ``at:deleted-entry`` (:class:`Tombstone`; in
+  RSS also a notice item with the same guid); RFC 5005 archive links
+  (:class:`History`).
+- What readers' sanitizers keep: plain ``<figure><img srcset>`` photos
+  (:func:`plain_figures`), Media RSS captions and credits, PNG channel images.
 """
 from __future__ import annotations
 
