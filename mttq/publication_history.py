@@ -34,8 +34,9 @@ from pathlib import Path
 
 from . import problems as P
 from .gitdates import ITEM_FILE_NAME, NO_BLOB, ContentLog, content_log
-from .header import TextDecodeError, decode_text, parse_header
+from .header import parse_header
 from .item import ITEM_TYPES, split_tags
+from .text import nfc
 from .workdays import LOCAL_TZ, parse_local_datetime
 
 SEEN_STATUSES = ("published", "hidden")  # statuses whose page readers can open
@@ -64,9 +65,11 @@ def _normal_body(body: str) -> str:
 
 def parse_version(raw: bytes) -> VersionInfo | None:
     """The fields of an ``index.md`` (None when it cannot be read at all)."""
-    try:
-        text = decode_text(raw)
-    except TextDecodeError:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:  # as mttq.header.decode_text, without its legacy-font guess (the check's job)
+        text = nfc(raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
+    except UnicodeDecodeError:
         return None
     parsed = parse_header(text)
 

@@ -69,8 +69,9 @@ DEFAULTS = {
     # archives (RFC 5005, feeds/luu-tru/YYYY-MM.*.xml).
     "MTTQ_FEED_DAYS": 7,
     # A withdrawn item stays in the feeds as withdrawn (RFC 6721) this many days
-    # after it was taken down (judged against the build's "today", MTTQ_TODAY);
-    # its page says it was withdrawn (HTTP 410) for good.
+    # after it was taken down, counted to the earlier of the build's "today"
+    # (MTTQ_TODAY) and the content's newest commit; its page says it was
+    # withdrawn (HTTP 410) for good.
     "MTTQ_FEED_TOMBSTONE_DAYS": 30,
     # The feeds' images (theme files, PNG): RSS <image> and Atom <icon> (square,
     # at most 144 px wide), Atom <logo> (2:1). Drawn by tools/feed_images.py.

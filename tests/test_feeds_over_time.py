@@ -172,23 +172,30 @@ def test_a_withdrawn_item_is_published_as_withdrawn_for_30_days_and_its_page_say
     sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
     assert "tin-bi-go" not in sitemap
 
-    # 31 days later: no more tombstones in the subscription feeds; the page stays;
-    # the month's archive keeps the tombstone for good.
+    # Rebuilt much later without new content (the daily rebuild): still there — the
+    # 30 days count to the content's newest change, never beyond the build's today.
+    idle = check_feed_files(repo.build("2026-01-01", output="output-idle") / "feeds")
+    assert tombstones(idle["all.atom.xml"]) == gone
+    # New content 31 days after the takedown: no more tombstones in the subscription
+    # feeds; the page stays; the month's archive keeps the tombstone for good.
+    repo.merge("tin-moi", at("2025-07-11 08:00"), lambda: add_item(repo, "tin-moi", 7))
+    on_the_30th = check_feed_files(repo.build("2025-07-10", output="output-30") / "feeds")
+    assert tombstones(on_the_30th["all.atom.xml"]) == gone  # today counts when earlier
     later = repo.build("2025-07-11", output="output-later")
     roots = check_feed_files(later / "feeds")
     assert tombstones(roots["all.atom.xml"]) == {}
     assert tombstones(roots["all.rss.xml"]) == {}
+    assert not [e for e in feedparser.parse((later / "feeds" / "all.rss.xml").read_bytes()
+                                            ).entries if e.title.startswith("[Đã gỡ]")]
     assert tombstones(roots["luu-tru/2025-05.atom.xml"]) == gone
     assert (later / "tin-bai" / "tin-bi-go" / "index.html").is_file()
-    on_the_30th = check_feed_files(repo.build("2025-07-10", output="output-30") / "feeds")
-    assert tombstones(on_the_30th["all.atom.xml"]) == gone
 
     # Published again: the item is back, no tombstone, no withdrawn page.
-    repo.merge("dang-lai", at("2025-06-12 09:00"),
+    repo.merge("dang-lai", at("2025-07-12 09:00"),
                lambda: set_field(repo, "tin-bi-go", "Status", "published"))
-    again = repo.build("2025-06-13", output="output-again")
+    again = repo.build("2025-07-13", output="output-again")
     roots = check_feed_files(again / "feeds")
-    assert tombstones(roots["all.atom.xml"]) == {ID + "tin-bi-xoa": when}
+    assert tombstones(roots["luu-tru/2025-05.atom.xml"]) == {ID + "tin-bi-xoa": when}
     assert ID + "tin-bi-go" in entry_ids(roots["all.atom.xml"])
     assert not (again / "tin-bai" / "tin-bi-go" / "da-go.txt").exists()
 

@@ -46,6 +46,7 @@ from mttq.feeds import (
     absolutize_html, feed_spec, id_authority, local_time, newest, plain_figures, render_feed,
     render_opml, tag_uri,
 )
+from mttq.gitdates import content_log
 from mttq.listing import group_by
 from mttq.publication_history import publication_history
 from mttq.quota import today_from_setting
@@ -144,8 +145,15 @@ class FeedsGenerator(Generator):
                 self.withdrawn.append(Withdrawn(
                     history, f"{self.siteurl}/{url_path}", save_as,
                     [Tag(name, settings).slug for name in info.tags]))
+        # Tombstones for MTTQ_FEED_TOMBSTONE_DAYS after the takedown, counted to the earlier
+        # of the build's "today" and the content's newest commit: at least that long, and a
+        # rebuild without new content (the daily one) never drops one.
         keep = dt.timedelta(days=settings["MTTQ_FEED_TOMBSTONE_DAYS"])
-        self.recent_withdrawn = [w for w in self.withdrawn if self.today <= (w.when + keep).date()]
+        log = content_log(settings["PATH"])
+        newest_commit = local_time(log.commits[-1][1]).date() if log and log.commits else self.today
+        self.judged_on = min(self.today, newest_commit)
+        self.recent_withdrawn = [w for w in self.withdrawn
+                                 if self.judged_on <= (w.when + keep).date()]
 
         self.site = (spec("site", "all", "Tất cả tin, bài", f"Tin, bài mới – {short}",
                           settings.get("SITE_TAGLINE") or settings["SITENAME"], ""), articles,
@@ -198,10 +206,11 @@ class FeedsGenerator(Generator):
         for key in sorted(months):
             year, month = int(key[:4]), int(key[5:])
             name = ARCHIVE_NAMES.format(month=month, year=year)
+            page = (settings["MONTH_ARCHIVE_URL"].format(date=dt.date(year, month, 1))
+                    if months[key][0] else settings["ARCHIVES_URL"])  # Pelican's month page
             self.archives.append((spec(
                 "archive", key, name, f"Lưu trữ {name} – {short}",
-                f"Mọi tin, bài đăng trong {name} trên {settings['SITENAME']}",
-                settings["MONTH_ARCHIVE_URL"].format(date=dt.date(year, month, 1))),
+                f"Mọi tin, bài đăng trong {name} trên {settings['SITENAME']}", page),
                 *months[key]))
 
         listed = lambda feeds: [s for s, items, _ in feeds if items]  # noqa: E731
