@@ -73,6 +73,10 @@ def added_time(path: Path) -> dt.datetime | None:
 
 ITEM_FILE_NAME = "index.md"
 NO_BLOB = "0" * 40
+# Pelican's reader cache keeps the date it read for an item without ``Date``; part of
+# each bundle's stamp (plugins/mttq_site/reader.py), so that changing how such items
+# are dated (2: items merged together are spread a second apart) re-reads them once.
+DATE_RULE = 2
 
 
 @dataclass(frozen=True)

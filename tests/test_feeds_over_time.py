@@ -20,7 +20,6 @@ from gitsite import (SITEURL, Repo, add_item, at, edit_body, item_folder, new_re
 from sitefactory import make_photo
 
 ID = "tag:mttq.soctrang.example,2025:tin-bai/"
-ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def warnings_by_file(report: dict) -> dict[str, list[str]]:

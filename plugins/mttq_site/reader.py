@@ -19,7 +19,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from mttq import problems as P
 from mttq.figures import FigureMaker
-from mttq.gitdates import added_time
+from mttq.gitdates import DATE_RULE, added_time
 from mttq.header import TextDecodeError, decode_text, parse_header
 from mttq.item import ITEM_FILE, ITEM_TYPES, intrasite_problems, read_item
 from mttq.markdown_photos import render_body
@@ -174,7 +174,7 @@ def stamp_bundles(readers) -> None:
                                for e in entries if e.is_file() and e.name != ITEM_FILE)
         except OSError:
             return value
-        return (value, tuple(files))
+        return (value, tuple(files), DATE_RULE)
 
     readers._get_file_stamp = stamp
 

@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
