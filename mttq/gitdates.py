@@ -3,7 +3,10 @@
 A contributor may leave ``Date`` out; the publication time is then the time
 the item's ``index.md`` first appeared on the branch being built, following
 first parents only, so a merged pull request counts from its merge commit.
-One ``git log`` serves the whole content tree.
+One ``git log`` serves the whole content tree (:func:`content_log`): the same
+pass gives the versions of every item for the feeds' corrections and takedowns
+(:mod:`mttq.publication_history`). Submission times (:func:`added_times` with
+``first_parent=False``, the contributor's own commit) are a second, separate pass.
 """
 from __future__ import annotations
 
