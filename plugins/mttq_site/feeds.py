@@ -257,14 +257,24 @@ class FeedsGenerator(Generator):
         cache = FeedCache(Path(settings["MTTQ_CACHE_DIR"]) / "feeds")
         self.written = self.reused = 0
 
+        digests: dict[str, str] = {}
+
+        def digest(entry):  # an entry is in ~6 feeds x 2 formats: its repr is hashed once
+            if entry.id not in digests:
+                digests[entry.id] = hashlib.sha256(repr(entry).encode(
+                    "utf-8", "surrogatepass")).hexdigest()
+            return digests[entry.id]
+
+        common = repr(sorted(options.items()))
+
         def write(spec, items, withdrawn, history_for):
             chosen = newest([entry(a) for a in items], 0)
             tombstones = sorted((self._tombstone(w) for w in withdrawn),
                                 key=lambda t: (local_time(t.when), t.id), reverse=True)
+            made_of = [digest(e) for e in chosen]
             for link in spec.links:
                 history = history_for(link.format)
-                data = cache.get(spec, link.format, chosen, tombstones, history,
-                                 sorted(options.items()))
+                data = cache.get(spec, link.format, made_of, tombstones, history, common)
                 if data is None:
                     data = render_feed(spec, link.format, chosen, tombstones=tombstones,
                                        history=history, **options)
