@@ -68,6 +68,36 @@ DEFAULTS = {
     # The page that lists every feed for partners.
     "MTTQ_RSS_PAGE_URL": "rss/",
     "MTTQ_RSS_PAGE_SAVE_AS": "rss/index.html",
+    # Feeds over time (docs/feeds.md): each feed holds every item published or
+    # corrected in the MTTQ_FEED_DAYS days before the site's newest change, and
+    # at least the MTTQ_FEED_ITEMS newest; older items are in the monthly
+    # archives (RFC 5005, feeds/luu-tru/YYYY-MM.*.xml).
+    "MTTQ_FEED_DAYS": 7,
+    # A withdrawn item stays in the feeds as withdrawn (RFC 6721) this many days
+    # after it was taken down, counted to the earlier of the build's "today"
+    # (MTTQ_TODAY) and the content's newest commit; its page says it was
+    # withdrawn (HTTP 410) for good.
+    "MTTQ_FEED_TOMBSTONE_DAYS": 30,
+    # The feeds' images (theme files, PNG): RSS <image> and Atom <icon> (square,
+    # at most 144 px wide), Atom <logo> (2:1). Drawn by tools/feed_images.py.
+    "MTTQ_FEED_ICON": "img/feed-icon.png",
+    "MTTQ_FEED_LOGO": "img/feed-logo.png",
+    # Every feed in one OPML file (RSS 2.0 addresses), for partners' readers.
+    "MTTQ_FEED_OPML": "nguon-tin.opml",
+    # When the site is rebuilt (said on the RSS page; .github/workflows/publish.yml).
+    "MTTQ_FEED_SCHEDULE": ("mỗi khi Ban Biên tập duyệt và hợp nhất tin, bài vào nhánh chính, "
+                           "và mỗi ngày lúc 00:05 (giờ Việt Nam) cho tin, bài hẹn giờ đăng"),
+    # Terms of republication shown on the RSS page (one paragraph each).
+    "MTTQ_FEED_TERMS": (
+        "Cơ quan báo chí, đài phát thanh – truyền hình và trang thông tin điện tử được đăng "
+        "lại tin, bài từ nguồn tin này, giữ đúng nội dung, tiêu đề và ảnh.",
+        "Khi đăng lại phải ghi rõ nguồn: tên trang và đường dẫn tới tin, bài gốc; tên tác giả "
+        "và đơn vị gửi tin; tên người chụp ảnh (media:credit) kèm mỗi ảnh.",
+        "Khi tin, bài được sửa (thời điểm sửa thay đổi), bản đăng lại cần được cập nhật theo "
+        "bản sửa; khi tin, bài bị gỡ (nguồn tin báo “Đã gỡ”, địa chỉ cũ trả mã 410), bản "
+        "đăng lại cần được gỡ hoặc ghi rõ đã gỡ.",
+        "Không dùng tin, bài, ảnh vào mục đích quảng cáo, thương mại.",
+    ),
 }
 
 

@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, build, page
+from feedcheck import check_feed_files, entry_ids, is_archive, links, strict_xml
 from fixture_content import DRAFT_SLUG, FUTURE_SLUG, ITEMS, write_fixture_content
 from mttq.outputs.feeds import absolutize_html
 from mttq.settings import registries_from_settings
@@ -115,22 +116,57 @@ def site(tmp_path_factory):
 
 
 def all_feeds(siteurl, expected):
-    """(url, expected slugs newest first) of every feed in both formats."""
+    """(url, expected slugs newest first) of every feed with items, in both formats."""
     feeds = [("feeds/all", newest(ITEMS))]
     feeds += [(f"feeds/chu-de/{t}", newest(s)) for t, s in expected["by_topic"].items()]
     feeds += [(f"feeds/don-vi/{u}", newest(s)) for u, s in expected["by_unit"].items()]
+    feeds += [(f"feeds/tu-khoa/{t}", newest(s)) for t, s in tags_of_fixture().items()]
     return [(f"{siteurl}/{path}.{fmt}.xml", slugs) for path, slugs in feeds for fmt in FORMATS]
 
 
-def test_the_publish_build_writes_feeds_without_warnings(site):
+def tags_of_fixture() -> dict[str, list[str]]:
+    """Tag slug -> slugs of the fixture's items with that tag."""
+    from mttq.core.text import slugify
+
+    found: dict[str, list[str]] = {}
+    for slug, (*_, tags) in ITEMS.items():
+        for tag in tags.split(","):
+            found.setdefault(slugify(tag.strip()), []).append(slug)
+    return found
+
+
+def test_the_publish_build_writes_a_feed_for_every_topic_unit_tag_and_month(site):
     base, _, result, expected = site
     assert result.warnings == []
     written = set(feed_files(base / "output"))
+    registries = registries_from_settings({})
     wanted = {f"feeds/all.{f}.xml" for f in FORMATS}
-    wanted |= {f"feeds/chu-de/{t}.{f}.xml" for t in expected["by_topic"] for f in FORMATS}
-    wanted |= {f"feeds/don-vi/{u}.{f}.xml" for u in expected["by_unit"] for f in FORMATS}
-    assert written == wanted  # no feed for a topic or unit without items
+    # Every topic and unit of the registries, with items or not: a feed never disappears.
+    wanted |= {f"feeds/chu-de/{t}.{f}.xml" for t in registries.topics for f in FORMATS}
+    wanted |= {f"feeds/don-vi/{u}.{f}.xml" for u in registries.units for f in FORMATS}
+    wanted |= {f"feeds/tu-khoa/{t}.{f}.xml" for t in tags_of_fixture() for f in FORMATS}
+    months = {date[:7] for *_, date, _ in ITEMS.values()}
+    wanted |= {f"feeds/luu-tru/{m}.{f}.xml" for m in months for f in FORMATS}
+    assert written == wanted
     assert all(name.isascii() for name in written)
+    assert set(registries.units) - set(expected["by_unit"])  # some units have no item
+
+
+def test_every_feed_file_is_valid_for_feedparser_strict_xml_and_the_atom_schema(site):
+    base, _, _, _ = site
+    roots = check_feed_files(base / "output" / "feeds")
+    assert len(roots) == len(feed_files(base / "output"))
+
+
+def test_feeds_of_topics_and_units_without_items_are_valid_and_empty(site):
+    _, siteurl, _, expected = site
+    registries = registries_from_settings({})
+    empty_units = sorted(set(registries.units) - set(expected["by_unit"]))
+    for fmt in FORMATS:
+        parsed = read_feed(f"{siteurl}/feeds/don-vi/{empty_units[0]}.{fmt}.xml")
+        assert parsed.entries == []
+        assert parsed.feed.title.startswith(registries.units[empty_units[0]].name)
+        fetch(parsed.feed.link)  # the units' index page: it answers 200
 
 
 def test_every_feed_parses_and_lists_exactly_its_newest_items(site):
@@ -144,25 +180,51 @@ def test_every_feed_parses_and_lists_exactly_its_newest_items(site):
         newest_update = max(parse_time(e.updated) for e in parsed.entries)
         assert parse_time(parsed.feed.updated) == newest_update, url  # never "now"
     site_feed = read_feed(f"{siteurl}/feeds/all.rss.xml")
+    # At least MTTQ_FEED_ITEMS, plus every item of the MTTQ_FEED_DAYS (7) days before
+    # the newest: the fixture's items are weeks apart, so exactly the 5 newest.
     assert len(site_feed.entries) == FEED_ITEMS < len(ITEMS)
     everything = " ".join(e.link for e in site_feed.entries)
     assert DRAFT_SLUG not in everything and FUTURE_SLUG not in everything
 
 
-def test_topic_and_unit_feeds_hold_only_their_own_items(site):
+def test_topic_unit_and_tag_feeds_hold_only_their_own_items(site):
     _, siteurl, _, expected = site
     for topic, slugs in expected["by_topic"].items():
         for fmt in FORMATS:
             parsed = read_feed(f"{siteurl}/feeds/chu-de/{topic}.{fmt}.xml")
             assert {slug_of(e) for e in parsed.entries} == set(slugs)
-            schemes = {t.scheme for e in parsed.entries for t in e.tags}
-            assert schemes == {f"{siteurl}/chu-de/{topic}/"}
+            topics = {(t.term, t.scheme) for e in parsed.entries for t in e.tags
+                      if t.scheme == f"{siteurl}/chu-de/"}
+            name = registries_from_settings({}).topics[topic].name
+            assert topics == {(topic if fmt == "atom" else name, f"{siteurl}/chu-de/")}
     for unit, slugs in expected["by_unit"].items():
         for fmt in FORMATS:
             parsed = read_feed(f"{siteurl}/feeds/don-vi/{unit}.{fmt}.xml")
             assert {slug_of(e) for e in parsed.entries} == set(slugs)
             names = {c.name for e in parsed.entries for c in e.contributors}
             assert len(names) == 1
+    for tag, slugs in tags_of_fixture().items():
+        parsed = read_feed(f"{siteurl}/feeds/tu-khoa/{tag}.atom.xml")
+        assert {slug_of(e) for e in parsed.entries} == set(slugs)
+        assert all(tag in {t.term for t in e.tags} for e in parsed.entries)
+
+
+def test_the_site_feed_links_its_monthly_archives_and_they_hold_every_item(site):
+    _, siteurl, _, _ = site
+    for fmt in FORMATS:
+        root = strict_xml(fetch(f"{siteurl}/feeds/all.{fmt}.xml")[2])
+        seen, url, months = set(), links(root).get("prev-archive"), []
+        while url:  # RFC 5005: prev-archive from the subscription feed back to the first month
+            archive = strict_xml(fetch(url)[2])
+            assert is_archive(archive)
+            assert links(archive)["current"] == f"{siteurl}/feeds/all.{fmt}.xml"
+            months.append(url.rsplit("/", 1)[-1][:7])
+            seen |= {i.rsplit("/", 1)[-1] for i in entry_ids(archive)}
+            url = links(archive).get("prev-archive")
+        assert months == sorted({d[:7] for *_, d, _ in ITEMS.values()}, reverse=True)
+        assert seen == set(ITEMS)
+        first = strict_xml(fetch(f"{siteurl}/feeds/luu-tru/{months[-1]}.{fmt}.xml")[2])
+        assert links(first)["next-archive"].endswith(f"/feeds/luu-tru/{months[-2]}.{fmt}.xml")
 
 
 def test_each_entry_carries_everything_a_partner_republishes(site):
@@ -184,12 +246,23 @@ def test_each_entry_carries_everything_a_partner_republishes(site):
             assert published.utcoffset() == updated.utcoffset() == dt.timedelta(hours=7)
             assert entry.author == AUTHOR
             assert [c.name for c in entry.contributors] == [unit_name(unit)]
-            assert [t.scheme for t in entry.tags] == [f"{siteurl}/chu-de/{topic}/"]
+            topic_name = registries_from_settings({}).topics[topic].name
+            tag_names = [t.strip() for t in ITEMS[slug][4].split(",")]
+            categories = [(t.get("label") or t.term, t.scheme) for t in entry.tags]
+            assert categories == [(topic_name, f"{siteurl}/chu-de/")] + [
+                (name, f"{siteurl}/tu-khoa/") for name in tag_names]
             assert entry.summary == "Tóm tắt ngắn của tin."
             body = BeautifulSoup(entry.content[0].value, "html.parser")
-            assert body.select("figure.photo img")  # the full body, photos included
+            assert len(entry.content) == 1
+            # Plain <figure><img srcset>: no <picture>/<source> for sanitizers to mangle.
+            assert body.select("figure.photo > img[srcset][src][width][height][alt]")
+            assert not body.select("picture, source, img[loading]")
             for tag in body.select("[href], [src]"):
                 assert (tag.get("href") or tag.get("src")).startswith(f"{siteurl}/")
+            # Media RSS: every photo with its caption and credit (the author by default).
+            assert [c["content"] for c in entry.media_credit] == [AUTHOR] * len(
+                entry.media_content)
+            assert {c["role"] for c in entry.media_credit} == {"photographer"}
             enclosure = entry.enclosures[0]
             assert enclosure.type == "image/jpeg" and enclosure.href.endswith("-1200.jpg")
             assert int(enclosure.length) > 0
@@ -281,9 +354,20 @@ def test_every_page_links_its_feeds_and_the_rss_page_lists_them_all(site):
         f"{siteurl}/feeds/don-vi/{unit}.atom.xml": "application/atom+xml"}
     home = page(output, "")
     assert home.select_one(f"footer a[href='{siteurl}/rss/']").get_text() == "RSS"
-    listed = {a["href"] for a in page(output, "rss/").select("main a[href$='.xml']")}
-    assert listed == {f"{siteurl}/{name}" for name in feed_files(output)}
-    assert {url for url, _ in all_feeds(siteurl, expected)} == listed
+    rss_page = page(output, "rss/")
+    listed = {a["href"] for a in rss_page.select("main .feed-list a[href$='.xml']")}
+    assert {url for url, _ in all_feeds(siteurl, expected)} == listed  # the feeds with items
+    rules = " ".join(rss_page.select_one("#quy-dinh").find_next("ul").get_text(" ").split())
+    assert "ít nhất 5 tin, bài mới nhất" in rules and "7 ngày" in rules and "00:05" in rules
+    assert rss_page.select_one("#dang-lai")
+    # The OPML lists the same feeds (RSS addresses), and every one answers.
+    opml_url = rss_page.select_one("main a[href$='.opml']")["href"]
+    status, headers, body = fetch(opml_url)
+    outlines = strict_xml(body).findall(".//outline[@xmlUrl]")
+    assert {o.get("xmlUrl") for o in outlines} == {u for u in listed if u.endswith(".rss.xml")}
+    for outline in outlines:
+        assert fetch(outline.get("htmlUrl"))[0] == 200
+        assert outline.get("type") == "rss" and outline.get("text")
 
 
 def test_editing_an_item_changes_its_update_time_only(tmp_path):

@@ -22,6 +22,8 @@ from mttq.core.paths import REPO_ROOT
 from mttq.core.problems import CheckReport
 from mttq.deploy.atomic import folder_lock
 from mttq.outputs import manifest
+from mttq.settings import with_defaults
+from mttq.outputs.stable_times import keep_unchanged_times, record_path
 
 
 @dataclass
@@ -251,6 +253,8 @@ def _build_locked(settings: dict, target: Path, result: BuildResult,
     if result.errors:
         shutil.rmtree(staging, ignore_errors=True)
         return result
+    # Unchanged bytes keep their time, so ETag/Last-Modified survive (partners' 304s).
+    keep_unchanged_times(staging, target, record_path(with_defaults(settings)["MTTQ_CACHE_DIR"], target))
     _swap_in(staging, target)
     result.ok = True
     return result

@@ -209,6 +209,7 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
     every item's metadata when the registries changed."""
     items, registries_changed = changed_targets(content_root, ref)
     report = check_items(items, [], options)
+    _add_publication_notices(report, content_root, ref, items, options)  # feeds: corrections, takedowns
     if registries_changed:
         others = [p.resolve() for p in find_items(content_root) if p.resolve() not in items]
         text_only = CheckOptions(**{**options.__dict__, "check_photos": False})
@@ -219,5 +220,21 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
 
     report.files.extend(maintainer_review_reports(content_root, ref))
     return report
+
+
+def _add_publication_notices(report: CheckReport, content_root: Path, ref: str,
+                             items: list[Path], options: CheckOptions) -> None:
+    """Warnings ``article.correction`` / ``article.withdrawn`` for published items
+    that the change corrects or takes down (see :mod:`mttq.content.publication_history`)."""
+    from mttq.content.publication_history import change_notices
+
+    notices, deleted = change_notices(content_root, ref, items, options.submitted_at)
+    for path, problems in notices.items():
+        shown = _display(path, content_root)
+        for file_report in report.files:
+            if file_report.path == shown:
+                file_report.problems.extend(problems)
+    for shown, problem in deleted:
+        report.files.append(FileReport(shown, "article", [problem]))
 
 

@@ -9,7 +9,7 @@ Feeds, the search index, the editors' reports and the sitemap wait for the
 next full build.
 
 Anything else is a full build, swapped in only when it succeeds
-(:func:`mttq.build.build_site`): a new, deleted or moved item; an edit that
+(:func:`mttq.commands.build.build_site`): a new, deleted or moved item; an edit that
 changes an item's date, topic, unit, tags or status (it moves between
 listings); several items at once; pages; the theme, data, plugins or code; an
 item the reader refuses (the full build reports its errors and keeps the

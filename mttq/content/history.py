@@ -58,10 +58,8 @@ class History:
     def publication(self, item: Item) -> Stamp | None:
         if item.meta.date is not None:
             return Stamp(to_local(item.meta.date), "date")
-        arrival = git.merge_time(item.path, self.content_root)
-        if arrival is None:
-            return None
-        return Stamp(to_local(arrival.time) - dt.timedelta(seconds=arrival.order), "merge")
+        merged = git.merge_time(item.path, self.content_root)
+        return Stamp(to_local(merged), "merge") if merged is not None else None
 
     def submission(self, item: Item) -> Stamp | None:
         if item.meta.submitted is not None:

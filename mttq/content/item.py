@@ -28,6 +28,7 @@ PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".
 REQUIRED_FIELDS = ("title", "type", "category", "unit", "author", "summary")
 OPTIONAL_FIELDS = (
     "date", "event_date", "submitted", "modified", "tags", "cover", "status", "column", "deadline_waiver",
+    "photo_credit",
 )
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 STATUSES = ("published", "draft", "hidden")
@@ -48,6 +49,7 @@ FIELD_LABELS = {
     "status": "Status (trạng thái)",
     "column": "Column (chuyên mục tháng)",
     "deadline_waiver": "Deadline_waiver (lý do chấp nhận gửi trễ)",
+    "photo_credit": "Photo_credit (người chụp, nguồn ảnh; mặc định: tác giả)",
 }
 
 _LOCATION = re.compile(
@@ -84,6 +86,7 @@ class ItemMeta:
     status: str = "published"
     column: str | None = None
     deadline_waiver: str | None = None
+    photo_credit: str | None = None  # who took the photos (feeds' media:credit); None = the author
 
 
 @dataclass(frozen=True)
@@ -356,6 +359,7 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
 
     meta.cover = value_of("cover")[0] or None
     meta.deadline_waiver = value_of("deadline_waiver")[0] or None
+    meta.photo_credit = value_of("photo_credit")[0] or None
 
     for key, f in fields.items():
         if key not in KNOWN_FIELDS:

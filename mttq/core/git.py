@@ -1,4 +1,5 @@
-"""The one way this project reads git: when files arrived, what a change touched.
+"""The one way this project reads git: when files arrived, what a change touched,
+and every version of every item (for the feeds' corrections and takedowns).
 
 Publication time of an item without ``Date``: when its ``index.md`` first
 appeared on the branch being built, following first parents only, so a merged
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mttq.core.paths import ITEM_FILE
@@ -50,16 +51,16 @@ class Arrival:
 
     time: dt.datetime
     commit: str
-    order: int  # position among the items (index.md files) the same commit added, path order
+
 
 
 @once_per_run
 def arrivals(content_root: str, first_parent: bool) -> dict[str, Arrival]:
     """Absolute path of each file under ``content_root`` -> its first arrival.
 
-    ``first_parent``: the branch's own history (merge commits), so a file
-    merged from a pull request arrives with the merge; otherwise the
-    contributor's own commit counts. Empty outside git.
+    ``first_parent``: the branch's own history (merge commits); otherwise the
+    contributor's own commit counts (submission times guessed from git).
+    Publication times come from :func:`content_log`. Empty outside git.
     """
     root = Path(content_root).resolve()
     top = top_level(root) if root.is_dir() else None
@@ -77,21 +78,133 @@ def arrivals(content_root: str, first_parent: bool) -> dict[str, Arrival]:
         commit, _, when = head.partition(" ")
         time = dt.datetime.fromisoformat(when.strip())
         paths = sorted(name.strip("\n") for name in names.split("\x00") if name.strip("\n"))
-        items = [name for name in paths if name.rsplit("/", 1)[-1] == ITEM_FILE]
         for name in paths:
-            order = items.index(name) if name in items else 0
-            found.setdefault(str(top / name), Arrival(time, commit, order))
+            found.setdefault(str(top / name), Arrival(time, commit))
     return found
 
 
-def merge_time(path: str | os.PathLike, content_root: str | os.PathLike) -> Arrival | None:
-    """When ``path`` reached the branch being built (first-parent history)."""
-    return arrivals(str(Path(content_root).resolve()), True).get(str(Path(path).resolve()))
+def merge_time(path: str | os.PathLike, content_root: str | os.PathLike) -> dt.datetime | None:
+    """When ``path`` reached the branch being built (first-parent history).
+
+    Items that reached the branch in the same commit (a burst: 100 items
+    merged at once) get distinct times in a stable order: the item files one
+    commit added, sorted by path, are dated the commit's time minus 0, 1, 2, …
+    seconds, so the first in path order is the newest and no time is later
+    than the merge (:func:`content_log`)."""
+    log = content_log(str(Path(content_root).resolve()))
+    return log.added_times.get(str(Path(path).resolve())) if log is not None else None
 
 
 def first_commit(path: str | os.PathLike, content_root: str | os.PathLike) -> Arrival | None:
     """The contributor's first commit of ``path`` (any parent)."""
     return arrivals(str(Path(content_root).resolve()), False).get(str(Path(path).resolve()))
+
+
+ITEM_FILE_NAME = ITEM_FILE
+NO_BLOB = "0" * 40
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file changed by one first-parent commit (against its first parent)."""
+
+    commit: int  # index into ContentLog.commits
+    path: str  # relative to the repository's top folder, posix
+    status: str  # A (added), M (modified), D (deleted), T (type changed)
+    blob: str  # the file's blob id after the commit (NO_BLOB when deleted)
+
+
+@dataclass
+class ContentLog:
+    """Every first-parent commit that touched the content tree, oldest first."""
+
+    top: Path  # the repository's top folder
+    head: str
+    commits: list[tuple[str, dt.datetime]] = field(default_factory=list)  # (id, commit time)
+    changes: list[FileChange] = field(default_factory=list)  # in commit order
+    added_times: dict[str, dt.datetime] = field(default_factory=dict)  # absolute path -> time
+
+    def read_blobs(self, blob_ids) -> dict[str, bytes]:
+        """The contents of ``blob_ids``, all through one ``git cat-file --batch``."""
+        wanted = sorted({b for b in blob_ids if b and b != NO_BLOB})
+        if not wanted:
+            return {}
+        try:
+            out = subprocess.run(["git", "-C", str(self.top), "cat-file", "--batch"],
+                                 input="".join(f"{b}\n" for b in wanted).encode(),
+                                 capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return {}
+        blobs: dict[str, bytes] = {}
+        at = 0
+        while at < len(out):
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) < 3:  # "<id> missing"
+                continue
+            size = int(header[2])
+            blobs[header[0].decode()] = out[at:at + size]
+            at += size + 1
+        return blobs
+
+
+@once_per_run
+def content_log(content_root: str | Path) -> ContentLog | None:
+    """The first-parent history of ``content_root`` (None outside git).
+
+    One ``git log --first-parent -m --raw`` for the whole tree: merges count
+    as their diff against the first parent, so a merged pull request is one
+    change at its merge time, as the publication date already is. Read once
+    per run (:mod:`mttq.core.runs`): a new commit or checkout is seen by the
+    next build, in ``invoke serve`` or a test as anywhere.
+    """
+    root = Path(content_root).resolve()
+    top = top_level(root) if root.is_dir() else None
+    if top is None:
+        return None
+    try:
+        head = git(top, "rev-parse", "-q", "--verify", "HEAD").strip()
+    except GitError:
+        head = ""
+    log = ContentLog(top=top, head=head)
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(top), "-c", "core.quotepath=off", "log", "--first-parent", "-m",
+             "--raw", "--no-renames", "--no-abbrev", "-z", "--reverse", "--format=%x01%H %cI",
+             "--", str(root)],
+            capture_output=True, check=True).stdout.decode("utf-8", "surrogateescape")
+    except (OSError, subprocess.CalledProcessError):
+        out = ""  # no commit yet: an empty history
+    for chunk in out.split("\x01")[1:]:
+        header, _, rest = chunk.partition("\0")
+        commit_id, _, when = header.partition(" ")
+        index = len(log.commits)
+        log.commits.append((commit_id, dt.datetime.fromisoformat(when)))
+        tokens = rest.lstrip("\n").split("\0")
+        for meta, path in zip(tokens[0::2], tokens[1::2]):
+            fields = meta.split()
+            if len(fields) < 5:
+                continue
+            log.changes.append(FileChange(index, path, fields[4][0], fields[3]))
+    _date_added_items(log)
+    return log
+
+
+def _date_added_items(log: ContentLog) -> None:
+    """``added_times``: when each file first appeared; item files of one commit spread."""
+    by_commit: dict[int, list[str]] = {}
+    for change in log.changes:
+        if change.status == "A":
+            by_commit.setdefault(change.commit, []).append(change.path)
+    for index, paths in by_commit.items():
+        when = log.commits[index][1]
+        items = sorted(p for p in paths if p.rsplit("/", 1)[-1] == ITEM_FILE_NAME)
+        offsets = {p: n for n, p in enumerate(items)}
+        for path in paths:
+            absolute = str(Path(log.top, path))
+            if absolute not in log.added_times:
+                log.added_times[absolute] = when - dt.timedelta(seconds=offsets.get(path, 0))
 
 
 def changed_since(path: str | os.PathLike, ref: str) -> tuple[Path, list[Path], list[tuple[Path, Path]]]:

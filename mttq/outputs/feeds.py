@@ -22,6 +22,13 @@ What partners rely on, and how it is kept:
   made absolute from the site's URL (our figures are root-relative in
   development builds and absolute in publish builds; both end up the same).
 - Times in Vietnam's local time with the ``+07:00`` offset.
+- Changes over time (the plugin finds them in git, :mod:`mttq.content.publication_history`):
+  a corrected entry's ``updated`` moves and the feed's dates follow; a
+  withdrawn item is an RFC 6721 ``at:deleted-entry`` (:class:`Tombstone`; in
+  RSS also a notice item with the same guid); RFC 5005 archive links
+  (:class:`History`).
+- What readers' sanitizers keep: plain ``<figure><img srcset>`` photos
+  (:func:`plain_figures`), Media RSS captions and credits, PNG channel images.
 """
 from __future__ import annotations
 
@@ -62,6 +69,24 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """One photo of an item: its rendition, caption and credit (Media RSS)."""
+
+    image: Image
+    caption: str  # plain text: the photo's caption in the body
+    credit: str  # who took it: ``Photo_credit``, else the item's author
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category of an entry: a term within a taxonomy (``scheme`` = its root page)."""
+
+    term: str  # the key or slug: scheme + term + "/" is the listing page
+    label: str  # what readers see
+    scheme: str  # absolute URL of the taxonomy root, e.g. https://…/chu-de/
+
+
+@dataclass(frozen=True)
 class Entry:
     """One published item, everything a feed entry carries."""
 
@@ -69,18 +94,51 @@ class Entry:
     title: str  # plain text
     url: str  # absolute
     published: dt.datetime  # aware
-    updated: dt.datetime  # aware; = published when never modified
+    updated: dt.datetime  # aware; = published when never corrected
     author: str
     unit_name: str
     unit_url: str  # absolute
-    category_key: str
-    category_name: str
-    category_url: str  # absolute: the topic's listing page
+    categories: tuple[Category, ...]  # the topic first, then the tags
     summary: str  # plain text
     content_html: str  # links and images already absolute
     enclosure: Image | None = None  # the cover photo
     thumbnail: Image | None = None  # a small rendition of the cover
-    photos: tuple[Image, ...] = ()  # every photo of the item, cover first
+    photos: tuple[Photo, ...] = ()  # every photo of the item, cover first
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """A withdrawn item (RFC 6721 ``at:deleted-entry``; a notice item in RSS)."""
+
+    id: str  # the entry id it had
+    url: str  # its old address (now a "withdrawn" page, HTTP 410)
+    when: dt.datetime  # aware: when it was taken down
+
+
+@dataclass(frozen=True)
+class ChannelImage:
+    url: str  # absolute, PNG
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Branding:
+    """Feed images: RSS ``<image>`` (≤ 144 px wide), Atom ``icon`` (1:1) and ``logo`` (2:1)."""
+
+    image: ChannelImage | None = None
+    icon: ChannelImage | None = None
+    logo: ChannelImage | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """RFC 5005 archive links of one feed document (absolute URLs, same format)."""
+
+    archive: bool = False  # this document is an archive (``fh:archive``)
+    current: str | None = None  # the subscription document (from an archive)
+    prev_archive: str | None = None
+    next_archive: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,10 +154,10 @@ class FeedLink:
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """A feed (in both formats): the whole site, one topic or one unit."""
+    """A feed (in both formats): the whole site, a topic, a unit, a tag or a month's archive."""
 
-    kind: str  # "site", "topic" or "unit"
-    key: str  # "all", the topic key or the unit key
+    kind: str  # "site", "topic", "unit", "tag" or "archive"
+    key: str  # "all", the topic key, the unit key, the tag slug or YYYY-MM
     name: str  # what the feed is about, e.g. the topic's name
     title: str  # the feed's title
     description: str
@@ -112,11 +170,13 @@ class FeedSpec:
 
 # --- paths, ids, times ---------------------------------------------------------
 
-FEED_FOLDERS = {"site": "", "topic": "chu-de/", "unit": "don-vi/"}
+FEED_FOLDERS = {"site": "", "topic": "chu-de/", "unit": "don-vi/", "tag": "tu-khoa/",
+                "archive": "luu-tru/"}
 
 
 def feed_path(feed_dir: str, kind: str, key: str, fmt: str) -> str:
-    """``feeds/all.rss.xml``, ``feeds/chu-de/<key>.atom.xml``, ``feeds/don-vi/<key>.rss.xml``."""
+    """``feeds/all.rss.xml``, ``feeds/chu-de/<key>.atom.xml``, ``feeds/don-vi/<key>.rss.xml``,
+    ``feeds/tu-khoa/<slug>.rss.xml``, ``feeds/luu-tru/<YYYY-MM>.atom.xml``."""
     return f"{feed_dir.strip('/')}/{FEED_FOLDERS[kind]}{key}.{FORMATS[fmt][1]}"
 
 
@@ -218,7 +278,60 @@ def absolutize_html(fragment: str, page_url: str, siteurl: str) -> str:
     return _START_TAG.sub(tag, fragment)
 
 
+_PICTURE_TAGS = re.compile(
+    r"""</?picture\b[^>]*>|<source\b(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*/?>""",
+    re.IGNORECASE)
+_PAGE_ONLY_ATTRIBUTES = re.compile(
+    r"""\s(?:loading|decoding|fetchpriority)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""",
+    re.IGNORECASE)
+
+
+def plain_figures(fragment: str) -> str:
+    """The body with plain ``<figure><img srcset></figure>`` photos.
+
+    Pages wrap each photo in ``<picture>`` with a WebP ``<source>``; feed
+    readers' sanitizers keep ``<img>`` but reduce the wrapper to a stray empty
+    ``<source/>``. Here ``<picture>`` and ``<source>`` are dropped, and so are
+    the page-only loading hints of ``<img>`` (``loading``, ``decoding``,
+    ``fetchpriority``): what remains is the JPEG ``src``/``srcset``/``sizes``,
+    ``width``/``height``, ``alt`` and the ``<figcaption>``.
+    """
+    if not fragment:
+        return ""
+    fragment = _PICTURE_TAGS.sub("", fragment)
+
+    def img(match: re.Match) -> str:
+        tag = match.group(0)
+        if not tag[:4].lower() == "<img":
+            return tag
+        return _PAGE_ONLY_ATTRIBUTES.sub("", tag)
+
+    return _START_TAG.sub(img, fragment)
+
+
 # --- feedgen ---------------------------------------------------------------------------
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
+HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
+WITHDRAWN_TERM = "da-go"
+WITHDRAWN_LABEL = "Đã gỡ"
+WITHDRAWN_COMMENT = "Tin, bài đã được Ban Biên tập gỡ khỏi trang."
+
+
+def _time_vi(moment: dt.datetime) -> str:
+    moment = to_local(moment)
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
+
+
+def withdrawn_notice(tombstone: Tombstone, site_name: str) -> str:
+    """The text of the RSS notice of a withdrawn item (plain; HTML-escaped in the feed)."""
+    return (f"Tin, bài có địa chỉ {tombstone.url} đã được gỡ khỏi {site_name} lúc "
+            f"{_time_vi(tombstone.when)} (giờ Việt Nam). Mã định danh: {tombstone.id}. "
+            "Đề nghị các cơ quan đã đăng lại tin, bài này gỡ bản đăng lại hoặc ghi rõ "
+            "tin, bài đã được gỡ.")
+
 
 class _DublinCore(BaseExtension):
     def extend_ns(self):
@@ -272,22 +385,124 @@ class _AtomLinksEntry(BaseEntryExtension):
         return entry
 
 
-def _media(image: Image, default: bool) -> dict:
-    data = {"url": image.url, "type": image.mime_type, "medium": "image",
-            "width": str(image.width), "height": str(image.height),
-            "fileSize": str(image.length), "group": None}
-    if default:
-        data["isDefault"] = "true"
-    return data
+class _Media(BaseExtension):
+    def extend_ns(self):
+        return {"media": MEDIA_NS}
 
 
-def _generator(feed: FeedSpec, fmt: str, entries: Sequence[Entry], language: str,
-               publisher: str, id_prefix: str) -> FeedGenerator:
+class _MediaEntry(BaseEntryExtension):
+    """Media RSS, in both formats: every photo as ``media:content`` with its
+    caption (``media:description``) and credit (``media:credit``, role
+    photographer), the cover first (``isDefault``); ``media:thumbnail``.
+
+    (feedgen's own media extension writes no child elements.)
+    """
+
+    def __init__(self):
+        self.photos: tuple[Photo, ...] = ()
+        self.thumbnail: Image | None = None
+
+    def _extend(self, parent):
+        for n, photo in enumerate(self.photos):
+            image = photo.image
+            content = xml_elem(f"{{{MEDIA_NS}}}content", parent, url=image.url,
+                               type=image.mime_type, medium="image", width=str(image.width),
+                               height=str(image.height), fileSize=str(image.length))
+            if n == 0:
+                content.set("isDefault", "true")
+            if photo.caption:
+                description = xml_elem(f"{{{MEDIA_NS}}}description", content, type="plain")
+                description.text = photo.caption
+            if photo.credit:
+                credit = xml_elem(f"{{{MEDIA_NS}}}credit", content, role="photographer",
+                                  scheme="urn:ebu")
+                credit.text = photo.credit
+        if self.thumbnail:
+            xml_elem(f"{{{MEDIA_NS}}}thumbnail", parent, url=self.thumbnail.url,
+                     width=str(self.thumbnail.width), height=str(self.thumbnail.height))
+        return parent
+
+    def extend_rss(self, item):
+        return self._extend(item)
+
+    def extend_atom(self, entry):
+        return self._extend(entry)
+
+
+class _Channel(BaseExtension):
+    """What feedgen has no place for, at the feed level of both formats:
+
+    - RFC 6721 ``at:deleted-entry`` for each withdrawn item (``ref`` = its id,
+      ``when``, a comment and a link to the old address); in RSS the same
+      elements as children of ``<channel>`` (the notice items are entries);
+    - RFC 5005: ``fh:archive`` in archive documents, and in RSS the
+      ``atom:link`` elements ``current``, ``prev-archive``, ``next-archive``
+      (Atom has them as ordinary links);
+    - the channel images: RSS ``<image>`` and Atom ``<logo>`` (Atom ``<icon>``
+      is feedgen's).
+    """
+
+    def __init__(self):
+        self.tombstones: Sequence[Tombstone] = ()
+        self.history = History()
+        self.branding = Branding()
+        self.title = ""
+        self.link = ""
+
+    def extend_ns(self):
+        namespaces = {}
+        if self.tombstones:
+            namespaces["at"] = TOMBSTONES_NS
+        if self.history.archive:
+            namespaces["fh"] = HISTORY_NS
+        return namespaces
+
+    def _tombstones(self, parent, atom_prefix: str):
+        for tombstone in self.tombstones:
+            deleted = xml_elem(f"{{{TOMBSTONES_NS}}}deleted-entry", parent, ref=tombstone.id,
+                               when=to_local(tombstone.when).isoformat())
+            comment = xml_elem(f"{{{TOMBSTONES_NS}}}comment", deleted, type="text")
+            comment.text = WITHDRAWN_COMMENT
+            xml_elem(f"{atom_prefix}link", deleted, rel="alternate", type="text/html",
+                     href=tombstone.url)
+
+    def extend_atom(self, feed):
+        if self.branding.logo:
+            xml_elem(f"{{{ATOM_NS}}}logo", feed).text = self.branding.logo.url
+        if self.history.archive:
+            xml_elem(f"{{{HISTORY_NS}}}archive", feed)
+        self._tombstones(feed, f"{{{ATOM_NS}}}")
+        return feed
+
+    def extend_rss(self, rss):
+        channel = rss[0]
+        image = self.branding.image
+        if image:
+            element = xml_elem("image", channel)
+            for name, value in (("url", image.url), ("title", self.title), ("link", self.link),
+                                ("width", str(image.width)), ("height", str(image.height))):
+                xml_elem(name, element).text = value
+        for rel, href in (("current", self.history.current),
+                          ("prev-archive", self.history.prev_archive),
+                          ("next-archive", self.history.next_archive)):
+            if href:
+                xml_elem(f"{{{ATOM_NS}}}link", channel, rel=rel, type=RSS_MIME, href=href)
+        if self.history.archive:
+            xml_elem(f"{{{HISTORY_NS}}}archive", channel)
+        self._tombstones(channel, f"{{{ATOM_NS}}}")
+        return rss
+
+
+def _generator(feed: FeedSpec, fmt: str, entries: Sequence[Entry], tombstones: Sequence[Tombstone],
+               history: History, branding: Branding, language: str, publisher: str,
+               id_prefix: str) -> FeedGenerator:
     fg = FeedGenerator()
-    fg.load_extension("media")
+    fg.register_extension("channel", _Channel, None, atom=True, rss=True)
+    fg.register_extension("media", _Media, _MediaEntry, atom=True, rss=True)
     fg.register_extension("dcmeta", _DublinCore, _DublinCoreEntry, atom=False, rss=True)
     fg.register_extension("atomlinks", _AtomLinks, _AtomLinksEntry, atom=True, rss=False)
     self_link = feed.link(fmt)
+    mime = self_link.mime_type
     fg.id(f"{id_prefix}feeds/{FEED_FOLDERS[feed.kind]}{feed.key}")
     fg.title(feed.title)
     fg.subtitle(feed.description)  # also RSS <description>
@@ -296,14 +511,24 @@ def _generator(feed: FeedSpec, fmt: str, entries: Sequence[Entry], language: str
     if publisher:
         fg.author(name=publisher)
         fg.rights(f"© {publisher}")
-    fg.link(href=self_link.url, rel="self", type=self_link.mime_type)
+    fg.link(href=self_link.url, rel="self", type=mime)
+    if fmt == "atom":  # RSS: written by the channel extension
+        for rel, href in (("current", history.current), ("prev-archive", history.prev_archive),
+                          ("next-archive", history.next_archive)):
+            if href:
+                fg.link(href=href, rel=rel, type=mime)
     fg.link(href=feed.html_url, rel="alternate", type="text/html")  # last: RSS <link>
-    updated = max((to_local(e.updated) for e in entries), default=EMPTY_FEED_UPDATED)
-    published = max((to_local(e.published) for e in entries), default=EMPTY_FEED_UPDATED)
-    fg.updated(updated)  # Atom <updated> and RSS <lastBuildDate>: never "now"
-    fg.pubDate(published)
-    for entry in entries:
-        _add_entry(fg, entry)
+    if branding.icon and fmt == "atom":
+        fg.icon(branding.icon.url)
+    fg.channel.tombstones = tuple(tombstones)
+    fg.channel.history = history
+    fg.channel.branding = branding
+    fg.channel.title = feed.title
+    fg.channel.link = feed.html_url
+    times = [to_local(e.updated) for e in entries] + [to_local(t.when) for t in tombstones]
+    published = [to_local(e.published) for e in entries] + [to_local(t.when) for t in tombstones]
+    fg.updated(max(times, default=EMPTY_FEED_UPDATED))  # Atom <updated>, RSS <lastBuildDate>
+    fg.pubDate(max(published, default=EMPTY_FEED_UPDATED))
     return fg
 
 
@@ -316,8 +541,8 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     fe.updated(to_local(entry.updated))
     fe.author(name=entry.author)  # Atom only: RSS <author> must be an e-mail
     fe.contributor(name=entry.unit_name, uri=entry.unit_url)
-    fe.category(term=entry.category_key, label=entry.category_name,
-                scheme=entry.category_url)
+    for category in entry.categories:  # RSS: label as text, scheme as domain
+        fe.category(term=category.term, label=category.label, scheme=category.scheme)
     # RSS <description> is HTML by convention: the plain summary, escaped.
     fe.description(html.escape(entry.summary, quote=False))
     fe.summary(entry.summary)  # Atom: type text (RSS: replaced below by content)
@@ -326,29 +551,75 @@ def _add_entry(fg: FeedGenerator, entry: Entry) -> None:
     if entry.enclosure:
         fe.enclosure(entry.enclosure.url, str(entry.enclosure.length),
                      entry.enclosure.mime_type)
-    for n, photo in enumerate(entry.photos):
-        fe.media.content(_media(photo, default=n == 0))
-    if entry.thumbnail:
-        fe.media.thumbnail({"url": entry.thumbnail.url, "width": str(entry.thumbnail.width),
-                            "height": str(entry.thumbnail.height), "group": None})
+    fe.media.photos = entry.photos
+    fe.media.thumbnail = entry.thumbnail
     fe.atomlinks.links = list(fe.link())
     fe.dcmeta.creator = entry.author
     fe.dcmeta.contributor = entry.unit_name
     fe.dcmeta.modified = to_local(entry.updated)
 
 
-def render_feed(feed: FeedSpec, fmt: str, entries: Sequence[Entry], *, language: str = "vi",
-                publisher: str = "", id_prefix: str = "") -> bytes:
+def _add_notice(fg: FeedGenerator, tombstone: Tombstone, site_name: str, scheme: str) -> None:
+    """RSS only: the withdrawn item as an item of its own, same guid, marked "Đã gỡ"."""
+    fe = fg.add_entry(order="append")
+    fe.guid(tombstone.id, permalink=False)
+    fe.title(f"[{WITHDRAWN_LABEL}] Tin, bài đã được gỡ")
+    fe.link(href=tombstone.url, rel="alternate", type="text/html")
+    fe.published(to_local(tombstone.when))
+    fe.category(term=WITHDRAWN_TERM, label=WITHDRAWN_LABEL, scheme=scheme)
+    fe.description(html.escape(withdrawn_notice(tombstone, site_name), quote=False))
+    fe.dcmeta.modified = to_local(tombstone.when)
+
+
+def render_feed(feed: FeedSpec, fmt: str, entries: Sequence[Entry], *,
+                tombstones: Sequence[Tombstone] = (), history: History = History(),
+                branding: Branding = Branding(), language: str = "vi", publisher: str = "",
+                id_prefix: str = "", site_name: str = "", withdrawn_scheme: str = "") -> bytes:
     """The feed in ``fmt`` ("rss" or "atom") as UTF-8 XML bytes.
 
     ``entries`` are written in the order given (use :func:`newest`).
-    ``id_prefix`` is ``tag:authority,date:``; the feed's own id appends
-    ``feeds/<kind folder><key>``.
+    ``tombstones``: withdrawn items — Atom ``at:deleted-entry`` (RFC 6721);
+    RSS: the same elements in ``<channel>`` plus a notice item each (same
+    guid, category ``da-go`` in ``withdrawn_scheme``), before the entries.
+    ``history``: RFC 5005 links. ``id_prefix`` is ``tag:authority,date:``;
+    the feed's own id appends ``feeds/<kind folder><key>``.
     """
-    fg = _generator(feed, fmt, entries, language, publisher, id_prefix)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown feed format {fmt!r}")
+    fg = _generator(feed, fmt, entries, tombstones, history, branding, language, publisher,
+                    id_prefix)
+    if fmt == "rss":
+        for tombstone in tombstones:
+            _add_notice(fg, tombstone, site_name or publisher, withdrawn_scheme or feed.html_url)
+    for entry in entries:
+        _add_entry(fg, entry)
     if fmt == "rss":
         return fg.rss_str(pretty=True)
-    if fmt == "atom":
-        return fg.atom_str(pretty=True)
-    raise ValueError(f"unknown feed format {fmt!r}")
+    return fg.atom_str(pretty=True)
 
+
+# --- OPML: every feed in one file, for partners' readers ---------------------------------
+
+def render_opml(title: str, groups: Sequence[tuple[str, Sequence[FeedSpec]]], owner: str = "",
+                docs_url: str = "", fmt: str = "rss") -> bytes:
+    """OPML 2.0 of the feeds in ``groups`` ((heading, specs)), one outline per feed in ``fmt``."""
+    from lxml import etree
+
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = title
+    if owner:
+        etree.SubElement(head, "ownerName").text = owner
+    if docs_url:
+        etree.SubElement(head, "docs").text = docs_url
+    body = etree.SubElement(root, "body")
+    for heading, specs in groups:
+        if not specs:
+            continue
+        group = etree.SubElement(body, "outline", text=heading)
+        for spec in specs:
+            link = spec.link(fmt)
+            etree.SubElement(group, "outline", type="rss", version="RSS2" if fmt == "rss" else "ATOM1",
+                             text=spec.name, title=spec.title, xmlUrl=link.url, htmlUrl=spec.html_url,
+                             language="vi")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

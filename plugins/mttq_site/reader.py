@@ -30,6 +30,11 @@ from .units import UnitLink
 
 log = logging.getLogger(__name__)
 
+# Part of every bundle's stamp in Pelican's reader cache: raise it when what the
+# reader returns changes (the record's fields), so caches kept by CI between
+# runs are read again once instead of serving metadata of an older shape.
+READER_VERSION = 3
+
 
 class ItemRejected(ValueError):
     """Raised to make Pelican skip a file; its problems are already in the run's collector."""
@@ -115,7 +120,7 @@ class BundleReader(MarkdownReader):
             "photos": figures.photos,
             "cover": next((p for p in figures.photos if p.name == meta.cover), figures.photos[0]),
         }
-        for key in ("modified", "column", "deadline_waiver"):
+        for key in ("event_date", "modified", "column", "deadline_waiver", "photo_credit"):
             value = getattr(meta, key)
             if value is not None:
                 metadata[key] = value
@@ -193,7 +198,7 @@ def stamp_bundles(readers) -> None:
                                for e in entries if e.name != ITEM_FILE)
         except OSError:
             return value
-        return (value, tuple(files), registries)
+        return (value, tuple(files), registries, READER_VERSION)
 
     readers._get_file_stamp = stamp
 
