@@ -144,7 +144,7 @@ def test_cli_exit_codes_and_json_contract(tmp_path):
     assert data["ok"] is False and set(data) == {"ok", "notes", "files"}
     for file in data["files"]:
         assert set(file) == {"path", "kind", "ok", "problems", "metrics"}
-        assert file["kind"] in ("article", "photo")
+        assert file["kind"] in ("article", "page", "photo", "change")
         for problem in file["problems"]:
             assert {"code", "severity", "message", "hint"} <= set(problem)
     by_name = {Path(f["path"]).parent.name: f for f in data["files"]}

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import holidays
-import yaml
+from mttq.core.yamlfile import DataFileError, load_yaml
 
 from mttq.core import runs
 from mttq.core.paths import DATA_DIR
@@ -175,25 +175,18 @@ def _resolve(path: PathLike | None) -> Path:
     return Path(path).resolve() if path is not None else DEFAULT_DATA_PATH
 
 
-class _DatesAsTextLoader(yaml.SafeLoader):
-    """Safe YAML, but dates stay text so that bad ones get a readable message."""
-
-
-_DatesAsTextLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
-
-
 @once_per_run
 def _load_cached(path: Path) -> DaysOffFile:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DaysOffFileError(f"Không tìm thấy tệp lịch nghỉ {path}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DaysOffFileError(f"Không đọc được tệp lịch nghỉ {path}: {exc}") from None
     try:
-        raw = yaml.load(text, Loader=_DatesAsTextLoader)  # noqa: S506 (safe loader)
-    except yaml.YAMLError as exc:
-        raise DaysOffFileError(f"Tệp {path.name} không phải YAML hợp lệ: {exc}") from None
+        raw = load_yaml(text, dates_as_text=True)
+    except DataFileError as exc:
+        raise DaysOffFileError(f"Tệp {path.name}: {exc}") from None
     return _parse_days_off(raw, path)
 
 

@@ -8,14 +8,18 @@ the worst a file can get is a problem code.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from mttq.core import problems as P
 from mttq.calendar.deadline import deadline_problems
+from mttq.calendar.workdays import DEFAULT_DATA_PATH as DAYS_OFF_FILE
 from mttq.content.history import History
+from mttq.settings import with_defaults
+from mttq.content.page import PAGES_FOLDER, duplicate_page_slugs, find_pages, read_page
 from mttq.core.times import LOCAL_TZ
-from mttq.content.item import ITEM_FILE, PHOTO_SUFFIXES, Registries, duplicate_slug_problems, find_items, read_item
+from mttq.content.item import ITEM_FILE, MARKDOWN_SUFFIXES, PHOTO_SUFFIXES, find_markdown, Registries, duplicate_slug_problems, find_items, read_item
 from mttq.core.filecache import StatMemo
 from mttq.core.paths import DEFAULT_CACHE_DIR
 from mttq.photos.quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_photos, duplicate_problem,
@@ -42,41 +46,54 @@ class CheckOptions:
     submitted_at: dt.datetime | None = None  # the pull request's opening time
     workers: int | None = None
     cache_dir: Path | None = None  # remembers photo hashes between checks
+    reserved: frozenset[str] = frozenset()  # addresses a page may not take (see content/page.py)
 
 
 def collect_targets(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Split command-line paths into item files and loose photos."""
+    """Split command-line paths into Markdown files (items and pages) and loose photos.
+
+    Paths are made absolute without following symbolic links: a linked
+    ``index.md`` or item folder is judged as the link it is."""
     items: list[Path] = []
     photos: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"Không có tệp hoặc thư mục '{path}'.")
-        if path.is_dir():
-            if (path / ITEM_FILE).is_file():
-                items.append(path / ITEM_FILE)
-            else:
-                items.extend(sorted(path.rglob(ITEM_FILE)))
-        elif path.name == ITEM_FILE or path.suffix.lower() == ".md":
+        if path.is_dir() and not path.is_symlink():
+            items.extend(find_markdown(path))
+        elif path.is_dir():
+            items.append(path / ITEM_FILE)
+        elif path.suffix.lower() in MARKDOWN_SUFFIXES:
             items.append(path)
         elif path.suffix.lower() in PHOTO_SUFFIXES or path.is_file():
             photos.append(path)
-    unique = list(dict.fromkeys(p.resolve() for p in items))
-    return unique, list(dict.fromkeys(p.resolve() for p in photos))
+    unique = list(dict.fromkeys(Path(os.path.abspath(p)) for p in items))
+    return unique, list(dict.fromkeys(Path(os.path.abspath(p)) for p in photos))
 
 
 def _display(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve().parent).as_posix()
-    except ValueError:
-        return str(path)
+    """``content/tin/…``: the path from the content folder's parent (the
+    repository), whether it was reached through a link (``pr/``) or not."""
+    path = Path(os.path.abspath(path))
+    for parent in (Path(os.path.abspath(base)).parent, Path(base).resolve().parent):
+        try:
+            return path.relative_to(parent).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckOptions) -> CheckReport:
     report = CheckReport()
     root = options.content_root
-    known = [p.resolve() for p in find_items(root)] if root.is_dir() else []
-    clashes = duplicate_slug_problems(list(dict.fromkeys(known + item_paths)))
+    known = [Path(os.path.abspath(p)) for p in find_items(root)] if root.is_dir() else []
+    clashes = duplicate_slug_problems([p for p in dict.fromkeys(known + item_paths)
+                                       if p.name == ITEM_FILE])
+    pages_folder = Path(os.path.abspath(root / PAGES_FOLDER))
+    page_paths = [p for p in item_paths if p.parent == pages_folder]
+    item_paths = [p for p in item_paths if p not in page_paths]
+    report.files.extend(check_pages(page_paths, root, options))
     history = History(root, pull_request_opened=options.submitted_at,
                       now=dt.datetime.now(LOCAL_TZ))
     guessed: list[str] = []
@@ -121,6 +138,57 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
             photo_report.path = _display(Path(photo_report.path), root)
             report.files.append(photo_report)
     return report
+
+
+def check_pages(page_paths: list[Path], root: Path, options: CheckOptions) -> list[FileReport]:
+    """Pages, judged by the same rules as the build (:mod:`mttq.content.page`)."""
+    if not page_paths:
+        return []
+    every = {Path(os.path.abspath(p)): None for p in find_pages(root)} if root.is_dir() else {}
+    read = {path: read_page(path, options.reserved) for path in dict.fromkeys([*page_paths, *every])}
+    clashes = duplicate_page_slugs(list(read.values()))
+    reports = []
+    for path in page_paths:
+        page = read[path]
+        problems = list(page.problems) + ([clashes[path]] if path in clashes else [])
+        reports.append(FileReport(_display(path, root), "page", problems))
+    return reports
+
+
+def check_data_files(settings: dict, content_root: Path) -> list[FileReport]:
+    """The data files the build reads (``data/*.yaml``, the ledger), each judged by
+    the loader the build uses: a malformed file gets ``data.invalid`` naming the
+    file, never a traceback (and the build would refuse it the same way)."""
+    from mttq.calendar.workdays import load_days_off
+    from mttq.registry.ledger import ledger_beside, load_ledger
+    from mttq.registry.registries import load_topics, load_units
+    from mttq.reports.anniversaries import load_anniversaries
+    from mttq.reports.columns import load_column_plans
+
+    settings = with_defaults(settings)
+    reports = []
+
+    def judge(name: str, load) -> object | None:
+        try:
+            return load()
+        except Exception as exc:  # every loader raises a ValueError subclass; anything else too
+            reports.append(FileReport(_display(Path(name), content_root), "data", [P.error(
+                "data.invalid", f"Tệp dữ liệu không dùng được: {exc}",
+                "Sửa tệp theo mẫu ở đầu tệp (hoặc lấy lại bản cũ bằng git); máy kiểm tra và bản "
+                "dựng đều cần tệp này.")]))
+            return None
+
+    units = judge(settings["MTTQ_UNITS_FILE"], lambda: load_units(Path(settings["MTTQ_UNITS_FILE"])))
+    judge(settings["MTTQ_TOPICS_FILE"], lambda: load_topics(Path(settings["MTTQ_TOPICS_FILE"])))
+    judge(str(DAYS_OFF_FILE), lambda: load_days_off())
+    judge(settings["MTTQ_ANNIVERSARIES_FILE"],
+          lambda: load_anniversaries(Path(settings["MTTQ_ANNIVERSARIES_FILE"])))
+    if units is not None:
+        judge(settings["MTTQ_COLUMNS_DIR"],
+              lambda: load_column_plans(Path(settings["MTTQ_COLUMNS_DIR"]), units))
+    ledger = Path(settings["MTTQ_LEDGER_FILE"] or ledger_beside(content_root))
+    judge(str(ledger), lambda: load_ledger(ledger))
+    return reports
 
 
 def guessed_submission_note(count: int) -> P.Problem:
@@ -182,6 +250,9 @@ def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
     deeper in an item folder (a nested ``index.md``) counts for the item. When a
     registry (``data/``) changed, every item may be affected.
     """
+    # The content folder itself by its real path (git names real paths: in the
+    # pull-request job it is reached through the pr/ link); the paths below it
+    # stay as git names them, so a linked item folder is judged as a link.
     root = Path(content_root).resolve()
     try:
         top, changed, _ = git.changed_since(root, ref)
@@ -197,10 +268,16 @@ def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
             relative = path.relative_to(root)
         except ValueError:
             continue
+        if relative.parts[0] in ITEM_SECTIONS and relative.suffix.lower() in MARKDOWN_SUFFIXES \
+                and (path.is_file() or path.is_symlink()):
+            items.append(path)  # any Markdown file the build would read, wherever it is
         if len(relative.parts) >= 5 and relative.parts[0] in ITEM_SECTIONS:
             index = root.joinpath(*relative.parts[:4], ITEM_FILE)
             if index.is_file() or index.is_symlink():
                 items.append(index)
+        elif relative.parts[0] == PAGES_FOLDER and (path.is_file() or path.is_symlink()) \
+                and relative.suffix.lower() in MARKDOWN_SUFFIXES:
+            items.append(path)
     return list(dict.fromkeys(items)), registries_changed
 
 

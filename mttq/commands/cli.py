@@ -49,32 +49,46 @@ def _err(message: str) -> None:
 
 # --- check ---------------------------------------------------------------------------------
 
-def check_options(content: str, photos: bool, submitted_at: str | None):
-    from mttq.commands.build import load_settings
+def check_options(content: str, photos: bool, submitted_at: str | None, settings: dict):
     from mttq.commands.check import CheckOptions
+    from mttq.content.page import reserved_segments
     from mttq.core.times import parse_local_datetime
     from mttq.photos.quality import PhotoLimits
     from mttq.settings import registries_from_settings, with_defaults
 
-    settings = load_settings(DEV_SETTINGS)
     submitted = parse_local_datetime(submitted_at) if submitted_at else None
     return CheckOptions(
         content_root=Path(content), registries=registries_from_settings(settings),
         photo_limits=PhotoLimits.from_settings(settings), check_photos=photos,
         submitted_at=submitted, cache_dir=Path(with_defaults(settings)["MTTQ_CACHE_DIR"]),
+        reserved=frozenset(reserved_segments(with_defaults(settings))),
     )
 
 
 def run_check(targets: list[str], content: str, photos: bool = True, submitted_at: str | None = None,
               changed_from: str | None = None):
-    """The check's report; raises UsageError/ValueError for a wrong command."""
-    from mttq.commands.check import check_change, check_items, collect_targets
+    """The check's report; raises UsageError/ValueError for a wrong command.
 
-    options = check_options(content, photos, submitted_at)
+    The data files come first: when one the items are judged against (units,
+    topics) is malformed, the report says so and judges no item against it."""
+    from mttq.commands.build import load_settings
+    from mttq.commands.check import check_change, check_data_files, check_items, collect_targets
+    from mttq.core.problems import CheckReport
+
+    settings = load_settings(DEV_SETTINGS)
+    data = check_data_files(settings, Path(content))
+    if any(Path(f.path).name in ("units.yaml", "topics.yaml") or f.path.endswith(
+            (Path(settings["MTTQ_UNITS_FILE"]).name, Path(settings["MTTQ_TOPICS_FILE"]).name))
+           for f in data):
+        return CheckReport(files=data)
+    options = check_options(content, photos, submitted_at, settings)
     if changed_from:
-        return check_change(Path(content), changed_from, options)
-    items, loose_photos = collect_targets([Path(t) for t in targets or [content]])
-    return check_items(items, loose_photos, options)
+        report = check_change(Path(content), changed_from, options)
+    else:
+        items, loose_photos = collect_targets([Path(t) for t in targets or [content]])
+        report = check_items(items, loose_photos, options)
+    report.files[:0] = data
+    return report
 
 
 def check(paths_: list[str], format: str = "text", content: str = str(paths.DEFAULT_CONTENT_DIR),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from mttq.core import problems as P
 from mttq.content.header import TextDecodeError, decode_text, parse_header
 from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
 from mttq.registry.registries import Topic, Unit
+from mttq.content import limits
 from mttq.content.sanitize import intrasite_links
 from mttq.core.text import is_slug, nfc, slugify
 from mttq.core.times import LOCAL_TZ, parse_local_datetime, to_local
@@ -56,11 +59,10 @@ _LOCATION = re.compile(
     r"^(?P<type>[^/]+)/(?P<year>\d{4})/(?P<month>\d{2})/(?P<slug>[^/]+)/index\.md$"
 )
 _COLUMN = re.compile(r"^(\d{4})-(\d{2})$")
-MAX_TITLE_LENGTH = 200
 MAX_ITEM_BYTES = 200_000  # a long article is ~30 KB of text; more is a pasted file
 MAX_PHOTOS_PER_ITEM = 30
 _PHOTO_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:jpe?g|png|webp)$")
-MAX_SUMMARY_LENGTH = 600
+MAX_PHOTO_NAME = 80  # renditions add "-1600.webp"; file systems allow 255 bytes
 
 
 @dataclass
@@ -215,6 +217,15 @@ def _invalid(key: str, message: str, hint: str, line: int | None) -> P.Problem:
     return P.error("meta.invalid", message, hint, field=key, line=line)
 
 
+def _relative_to(path: Path, root: Path) -> str | None:
+    """``path`` under ``root`` (posix), by the real paths; None when outside.
+    ``os.path.realpath`` never raises (a symlink loop gives a path, not an error)."""
+    try:
+        return Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix()
+    except ValueError:
+        return None
+
+
 def check_location(index_path: Path, content_root: Path | None) -> tuple[str, list[P.Problem]]:
     """The slug (folder name) and the problems of where the item lives."""
     slug = index_path.parent.name
@@ -226,19 +237,23 @@ def check_location(index_path: Path, content_root: Path | None) -> tuple[str, li
             f"Đổi tên thư mục thành '{slugify(slug) or 'ten-bai-viet'}' (chữ thường, không "
             "dấu, các từ nối bằng dấu '-').",
         ))
+    for part in (index_path, index_path.parent):
+        if part.is_symlink():
+            found.append(P.error(
+                "article.symlink",
+                f"`{part.name}` là một liên kết tượng trưng (symlink), không phải tệp hay thư mục thật.",
+                "Chép thư mục và tệp thật vào đúng chỗ; tin, bài không được trỏ sang nơi khác.",
+            ))
     if content_root is not None:
-        try:
-            relative = index_path.resolve().relative_to(content_root.resolve()).as_posix()
-        except ValueError:
-            relative = None
+        relative = _relative_to(index_path, content_root)
         match = _LOCATION.match(relative or "")
         if not match or match["type"] not in ITEM_TYPES or not 1 <= int(match["month"]) <= 12:
             found.append(P.error(
                 "article.bad_location",
-                f"Tin, bài phải nằm ở content/<tin|bai>/<năm>/<tháng>/<tên>/index.md, "
-                f"không phải '{relative or index_path}'.",
+                f"Tin, bài phải nằm ở `content/<tin|bai>/<năm>/<tháng>/<tên>/index.md`, "
+                f"không phải `{relative or index_path}`.",
                 "Chuyển thư mục của tin, bài vào đúng chỗ, ví dụ "
-                "content/tin/2025/05/ten-tin/index.md.",
+                "`content/tin/2025/05/ten-tin/index.md`.",
             ))
     return slug, found
 
@@ -254,12 +269,11 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
     for key in REQUIRED_FIELDS:
         if not value_of(key)[0]:
             found.append(_missing(key))
+    for key, f in fields.items():
+        if key in KNOWN_FIELDS:
+            found.extend(limits.field_problems(key, f.value.strip(), f.line, FIELD_LABELS[key]))
 
-    title, line = value_of("title")
-    if len(title) > MAX_TITLE_LENGTH:
-        found.append(_invalid("title", f"Tiêu đề dài {len(title)} ký tự.",
-                              f"Rút gọn tiêu đề dưới {MAX_TITLE_LENGTH} ký tự.", line))
-    meta.title = title
+    meta.title, _ = value_of("title")
 
     item_type, line = value_of("type")
     if item_type:
@@ -290,18 +304,19 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
             ))
 
     meta.author, _ = value_of("author")
-    summary, line = value_of("summary")
-    if len(summary) > MAX_SUMMARY_LENGTH:
-        found.append(_invalid("summary", f"Tóm tắt dài {len(summary)} ký tự.",
-                              f"Rút gọn tóm tắt dưới {MAX_SUMMARY_LENGTH} ký tự (1–2 câu).", line))
-    meta.summary = summary
+    meta.summary, _ = value_of("summary")
 
     for key in ("date", "event_date", "submitted", "modified"):
         text, line = value_of(key)
         if not text:
             continue
         try:
-            setattr(meta, key, parse_local_datetime(text))
+            moment = parse_local_datetime(text)
+            implausible = limits.date_problem(key, moment, line, FIELD_LABELS[key])
+            if implausible:
+                found.append(implausible)
+            else:
+                setattr(meta, key, moment)
         except ValueError as exc:
             found.append(_invalid(key, f"{FIELD_LABELS[key]}: {exc}",
                                   "Ghi ngày theo dạng YYYY-MM-DD HH:MM hoặc dd/mm/yyyy HH:MM, "
@@ -336,8 +351,9 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
                     line,
                 ))
 
-    tags, _ = value_of("tags")
+    tags, line = value_of("tags")
     meta.tags = split_tags(tags)
+    found.extend(limits.tag_problems(meta.tags, line))
 
     status, line = value_of("status")
     if status:
@@ -408,13 +424,21 @@ def _photo_problems(item: Item) -> list[P.Problem]:
             "Chọn những ảnh tiêu biểu nhất; gửi ảnh còn lại cho Ban Biên tập nếu cần lưu.",
         ))
     for ref in item.photos:
-        if ref.path is not None and not _PHOTO_NAME.match(ref.path.name):
-            suffix = ref.path.suffix.lower().replace(".jpeg", ".jpg")
+        if ref.path is None:
+            continue
+        suffix = ref.path.suffix.lower().replace(".jpeg", ".jpg")
+        if len(ref.path.name) > MAX_PHOTO_NAME:
             found.append(P.error(
                 "article.photo_name",
-                f"Tên ảnh '{ref.path.name}' có dấu, chữ hoa, khoảng trắng hoặc đuôi lạ.",
-                f"Đổi tên tệp thành '{slugify(ref.path.stem) or 'anh'}{suffix}' (chữ thường, "
-                "không dấu, nối bằng '-') và sửa tên trong bài cho khớp.",
+                f"Tên ảnh dài {len(ref.path.name)} ký tự (tối đa {MAX_PHOTO_NAME}).",
+                f"Đổi tên tệp ngắn lại, ví dụ `anh-1{suffix}`, và sửa tên trong bài cho khớp.",
+            ))
+        elif not _PHOTO_NAME.match(ref.path.name):
+            found.append(P.error(
+                "article.photo_name",
+                f"Tên ảnh `{ref.path.name}` có dấu, chữ hoa, khoảng trắng hoặc đuôi lạ.",
+                f"Đổi tên tệp thành `{slugify(ref.path.stem) or 'anh'}{suffix}` (chữ thường, "
+                "không dấu, nối bằng `-`) và sửa tên trong bài cho khớp.",
             ))
     stems: dict[str, str] = {}
     for ref in item.photos:
@@ -518,6 +542,9 @@ def read_item(
     for dup in parsed.duplicates:
         item.problems.append(P.error("meta.duplicate", f"Trường '{dup.key}' được ghi hai lần.",
                                      "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line))
+    item.problems.extend(limits.body_problems(parsed.body, parsed.body_line))
+    if any(p.code == "article.too_complex" for p in item.problems):
+        return item  # not rendered: that is the point of the limit
     if not parsed.body.strip():
         item.problems.append(P.error("article.empty_body", "Tin, bài chưa có nội dung.",
                                      "Viết nội dung sau dòng trống ngay dưới phần thông tin đầu tệp."))
@@ -527,13 +554,44 @@ def read_item(
     return item
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# Files the build never reads (Pelican's IGNORE_FILES is set to these by the
+# plugin): hidden files, editors' backups, notes about the demo photos.
+IGNORED_FILES = (".*", "*.md~", "README.md", "PHOTO_SOURCES.md")
+
+
+def ignored(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED_FILES)
+
+
+def find_markdown(folder: Path) -> list[Path]:
+    """Every Markdown file below ``folder``, the way the build finds them.
+
+    Pelican reads every Markdown file under the item sections, at any depth
+    and through symbolic links; so the check lists them all — a stray
+    ``x.md`` in a month folder, a nested ``index.md``, a linked folder's
+    ``index.md`` — and judges each (``article.bad_location``,
+    ``article.symlink``). Linked folders are not walked into (no loops)."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not ignored(d)]
+        for name in files:
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not ignored(name):
+                found.append(Path(top) / name)
+        for name in dirs:
+            linked = Path(top) / name
+            if linked.is_symlink() and (linked / ITEM_FILE).exists():
+                found.append(linked / ITEM_FILE)
+    return sorted(found)
+
+
 def find_items(content_root: Path) -> list[Path]:
-    """Every item's index.md under the item sections of a content tree, sorted."""
+    """Every Markdown file under the item sections of a content tree, sorted."""
     found = []
     for section in sorted(ITEM_TYPES):
         base = Path(content_root) / section
         if base.is_dir():
-            found.extend(sorted(base.glob(f"*/*/*/{ITEM_FILE}")))
+            found.extend(find_markdown(base))
     return found
 
 

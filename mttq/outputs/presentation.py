@@ -48,9 +48,16 @@ def news_article_jsonld(article, siteurl: str, publisher: str, logo_url: str) ->
     }
     if getattr(article, "cover", None):
         data["image"] = [share_image_url(article.cover, siteurl, w) for w in (1200, 800)]
+    return json_for_html(data)
+
+
+def json_for_html(data) -> Markup:
+    """JSON to embed in an HTML ``<script>`` block. ``<``, ``>`` and ``&`` are
+    written as ``\\u003c``… (still the same JSON): a title with ``<!--<script>``
+    or ``</script>`` could otherwise end the block or start a comment that
+    swallows the rest of the page."""
     text = json.dumps(data, ensure_ascii=False)
-    # "</" inside a <script> would end it early.
-    return Markup(text.replace("</", "<\\/"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def groupby_month(items) -> list[tuple[tuple[int, int], list]]:

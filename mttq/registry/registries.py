@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from mttq.core.yamlfile import DataFileError, load_yaml
 
 from mttq.core.paths import DATA_DIR
 from mttq.core.runs import once_per_run
@@ -65,8 +65,8 @@ class Unit:
 
 def _load_list(path: Path) -> list[dict]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, DataFileError) as exc:
         raise RegistryError(f"{path}: không đọc được tệp dữ liệu ({exc})") from exc
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
         raise RegistryError(f"{path}: tệp phải là một danh sách các mục 'key: …'")

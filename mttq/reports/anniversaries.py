@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from mttq.core.yamlfile import DataFileError, load_yaml
 
 from mttq.core.text import is_slug, nfc
 
@@ -97,8 +97,8 @@ def current_banners(anniversaries, today: dt.date, lead_days: int = 7) -> list[B
 def load_anniversaries(path: Path) -> AnniversaryData:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, DataFileError) as exc:
         raise AnniversaryFileError(f"{path}: không đọc được tệp ngày kỷ niệm ({exc}).") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("anniversaries"), list):
         raise AnniversaryFileError(f"{path}: tệp phải có danh sách «anniversaries».")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-import yaml
+from mttq.core.yamlfile import DataFileError, load_yaml
 
 from mttq.registry.registries import Unit
 from mttq.core.text import nfc
@@ -80,8 +80,8 @@ def load_column_plan(path: Path, units: Mapping[str, Unit]) -> ColumnPlan:
     """Read and validate one year's plan against the unit registry."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, DataFileError) as exc:
         raise ColumnPlanError(f"{path}: không đọc được kế hoạch chuyên mục ({exc}).") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("months"), dict):
         raise ColumnPlanError(f"{path}: tệp phải có «year» và «months» (tháng → chuyên mục).")

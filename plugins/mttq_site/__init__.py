@@ -17,13 +17,14 @@ from .feeds import get_generators as feed_generators
 from .links import link_items
 from .photos import place_renditions
 from .reader import add_reader
-from .records import collect_problems, judge_item
+from .records import collect_problems, judge_item, refuse_duplicate_pages
 from .search import get_generators as search_generators, start_index
 from .selected import keep_for_preview
 from . import parallel
 from .reports import get_generators as report_generators
 from .units import UnitPagesGenerator
 
+from mttq.content.item import IGNORED_FILES
 from mttq.outputs import manifest
 from mttq.outputs.presentation import FILTERS
 from mttq.settings import with_defaults
@@ -69,6 +70,7 @@ def configure(pelican):
     with_defaults(pelican.settings)
     pelican.settings["INTRASITE_LINK_REGEX"] = NO_INTRASITE_LINKS
     pelican.settings["STATIC_PATHS"] = []
+    pelican.settings["IGNORE_FILES"] = list(IGNORED_FILES)  # what the check skips, no more
     # What is published is decided once, by our rule (records.judge_item).
     pelican.settings["WITH_FUTURE_DATES"] = True
     outputs = manifest.begin(pelican.settings["OUTPUT_PATH"])
@@ -122,6 +124,7 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.article_generator_context.connect(judge_item)
     signals.article_generator_finalized.connect(collect_problems)
+    signals.page_generator_finalized.connect(refuse_duplicate_pages)
     signals.article_generator_finalized.connect(link_items)
     signals.get_generators.connect(get_generators)
     signals.get_generators.connect(search_generators)

@@ -20,12 +20,10 @@ from pelican.urlwrappers import Author, Category, Tag
 from mttq.core import problems as P
 from mttq.core import runs
 from mttq.outputs.figures import FigureMaker
-from mttq.content.header import TextDecodeError, decode_text, parse_header
-from mttq.content.item import ITEM_FILE, ITEM_TYPES, intrasite_problems, read_item
-from mttq.content.markdown_photos import render_body
+from mttq.content.item import ITEM_FILE, ITEM_TYPES, read_item
+from mttq.content.page import PAGE_PHOTO_FOLDER, read_page, reserved_segments
 from mttq.content.sanitize import sanitize_html
 from mttq.settings import registries_from_settings, with_defaults
-from mttq.core.text import slugify
 from .units import UnitLink
 
 log = logging.getLogger(__name__)
@@ -66,7 +64,7 @@ def refuse(path: Path, content_root: Path, problems) -> ItemRejected:
 
 
 class BundleReader(MarkdownReader):
-    file_extensions = ["md"]
+    file_extensions = ["md", "markdown", "mkd", "mdown"]
 
     def read(self, source_path):
         settings = with_defaults(self.settings)
@@ -127,40 +125,37 @@ class BundleReader(MarkdownReader):
         return body, metadata
 
     def _read_page(self, path: Path, settings):
+        """A page (:mod:`mttq.content.page`): the same rules as the check; Pelican
+        gets only its title, slug, summary and status, never a path or template."""
         content_root = Path(settings["PATH"])
-        try:
-            text = decode_text(path.read_bytes())
-        except TextDecodeError as exc:
-            raise refuse(path, content_root, [P.error("article.encoding", str(exc), exc.hint)]) from exc
-        parsed = parse_header(text)
-        title = parsed.fields.get("title")
-        if title is None or not title.value:
-            raise refuse(path, content_root, [P.error(
-                "meta.missing", "Trang thiếu tiêu đề.", "Thêm dòng `Title: …` ở đầu tệp.",
-                field="title")])
-        slug_field = parsed.fields.get("slug")
-        slug = slug_field.value if slug_field else slugify(title.value)
-        figures = self._figures(f"trang-{slug}", settings)
-        body_html, refs = render_body(parsed.body, path.parent, renderer=figures)
-        markers = intrasite_problems(body_html)
-        if markers:
-            raise refuse(path, Path(settings["PATH"]), markers)
-        broken = [r for r in refs if r.problem] + [r for r, _ in figures.failures]
-        if broken:
-            raise refuse(path, Path(settings["PATH"]), [P.error(
-                r.problem or "photo.unreadable", f"Ảnh '{r.src}' của trang không dùng được.",
-                "Chép ảnh vào thư mục content/pages/ và ghi đúng tên tệp.") for r in broken])
-        metadata = {"title": title.value, "slug": slug, "photos": figures.photos}
-        for key in ("template", "status", "save_as", "url"):
-            if key in parsed.fields:
-                metadata[key] = parsed.fields[key].value
-        if "summary" in parsed.fields:
-            metadata["summary"] = html.escape(parsed.fields["summary"].value)
-        return sanitize_html(body_html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
+        made: list[FigureMaker] = []
+
+        def renderer_for(slug: str) -> FigureMaker:
+            made.append(self._figures(f"{PAGE_PHOTO_FOLDER}/{slug}", settings))
+            return made[-1]
+
+        page = read_page(path, reserved_segments(settings), renderer_for)
+        figures = made[0] if made else self._figures(PAGE_PHOTO_FOLDER, settings)
+        page.problems += [P.error("photo.unreadable", f"Không đọc được ảnh `{ref.src}` ({reason}).",
+                                  "Chép lại ảnh gốc (JPEG, PNG hoặc WebP) vào `content/pages/`.")
+                          for ref, reason in figures.failures]
+        errors = [p for p in page.problems if p.severity == P.ERROR]
+        if errors:
+            raise refuse(path, content_root, errors)
+        runs.current().problems.add(display_path(path, content_root), page.problems)
+        metadata = {"title": page.title, "slug": page.slug, "status": page.status,
+                    "photos": figures.photos}
+        if page.summary:
+            metadata["summary"] = html.escape(page.summary)
+        return sanitize_html(page.html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
 
 
 def add_reader(readers):
-    readers.reader_classes["md"] = BundleReader
+    """Every Markdown extension goes through our reader: Pelican's own
+    ``MarkdownReader`` would publish a ``x.markdown`` file unchecked (raw
+    HTML and all); ours refuses it for its place and name."""
+    for extension in BundleReader.file_extensions:
+        readers.reader_classes[extension] = BundleReader
     stamp_bundles(readers)
 
 

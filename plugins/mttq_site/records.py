@@ -56,3 +56,21 @@ def collect_problems(generator) -> None:
             item.url = article.url
             problems.add(display_path(item.path, content_root),
                          [p for p in item.problems if p.severity == P.WARNING])
+
+
+def refuse_duplicate_pages(generator) -> None:
+    """``page_generator_finalized``: two pages with one address would overwrite
+    each other (the check says it first: mttq/content/page.py)."""
+    by_slug: dict[str, list] = {}
+    for page in [*generator.pages, *generator.hidden_pages, *generator.draft_pages]:
+        by_slug.setdefault(page.slug, []).append(page)
+    content_root = Path(generator.settings["PATH"])
+    for slug, pages in by_slug.items():
+        if len(pages) > 1:
+            paths = [display_path(Path(p.source_path), content_root) for p in pages]
+            for path in paths:
+                others = ", ".join(f"`{p}`" for p in paths if p != path)
+                runs.current().problems.add(path, [P.error(
+                    "article.duplicate_slug",
+                    f"Địa chỉ trang `/{slug}/` trùng với {others}: hai trang sẽ ghi đè lên nhau.",
+                    "Đổi `Slug` của một trang.", field="slug")])
