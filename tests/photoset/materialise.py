@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.json"
 DEFAULT_CACHE = HERE.parent.parent / "cache" / "photoset"
 #: Bump when the cases change, so old caches are rebuilt.
-CASES_VERSION = 3
+CASES_VERSION = 4
 
 
 def manifest() -> dict:
@@ -387,10 +387,14 @@ def photo_cases(photo: dict, original: Path, out: Path) -> list[dict]:
     add("haze0.6", "borderline", "photo.low_contrast", im=haze(base, 0.6), defect="haze, 60% contrast")
 
     # ---- tilt, where the scene has a clear horizon or verticals
+    # the label follows the true tilt (the photo's own + the rotation)
     if photo["level_reference"]:
-        for deg in (5, -6, 8, -5.5):
-            add(f"tilt{deg}", "bad", "photo.tilted", im=rotate_crop(base, deg), defect=f"tilted {deg} deg")
-        add("tilt3", "borderline", "photo.tilted", im=rotate_crop(base, 3), defect="tilted 3 deg")
+        native = photo.get("native_tilt", 0.0)
+        for deg in (5, -6, 8, -5.5, 3):
+            true = native + deg
+            label = "bad" if abs(true) >= 5.0 else "borderline"
+            add(f"tilt{deg}", label, "photo.tilted", im=rotate_crop(base, deg),
+                defect=f"tilted {deg} deg", true_tilt=true)
 
     # ---- size and broken files
     add("tiny320", "bad", "photo.too_small", im=resize_long(base, 320), defect="320 px")
