@@ -143,6 +143,10 @@ class PhotoLimits:
     burnt_detail: float = 0.10
     #: ... and the photo is not a dark one with a few hot spots.
     burnt_mean: float = 0.45
+    #: Too bright, wherever the clipping is, when the mean is this high:
+    #: +2 EV lifts mid-grey (0.46) above 0.8; a high-key scene with a well
+    #: exposed subject stays below.
+    washed_white_mean: float = 0.80
     #: Luminance at or above which a pixel counts as clipped to white.
     white_level: float = 250 / 255
     #: Washed out (error) when the 1st–99th percentile range is below this:
@@ -1209,9 +1213,10 @@ def _detail_clipped(a8: np.ndarray, tiles: dict | None, limits: PhotoLimits) -> 
 def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem],
                      long_side: int) -> None:
     view_long = max(m["analysis_width"], m["analysis_height"])
-    # A photo smaller than the analysis size is shown enlarged to about that
-    # size on the page, so its edges look that much wider.
-    scale = max(1.0, limits.analysis_size / max(1, view_long))
+    # A photo a little smaller than the analysis size is shown enlarged to
+    # about that size on the page, so its edges look that much wider. One
+    # below the minimum size is refused as too small and judged as it is.
+    scale = max(1.0, limits.analysis_size / max(1, view_long)) if view_long >= limits.min_long_side else 1.0
     region = m.get("edge_width")
     ew = round(region * scale, 3) if region is not None else None
     m["edge_width"] = ew
@@ -1302,7 +1307,8 @@ def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]
         # lamps, windows or a white backdrop, which are smooth.
         bright = (white > limits.max_white_fraction and burnt >= limits.burnt_detail_large) or (
             white >= limits.bright_white_fraction and burnt >= limits.burnt_detail
-            and mean >= limits.burnt_mean)
+            and mean >= limits.burnt_mean) or (
+            white >= limits.bright_white_fraction and mean >= limits.washed_white_mean)
     if dark:
         probs.append(error(
             "photo.too_dark",
