@@ -1226,7 +1226,8 @@ def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem
     m["upscaled"] = upscaled
     eff = m.get("effective_resolution")
     if upscaled:
-        source = max(80, min(long_side, int(round((eff or view_long) * long_side / view_long / 50.0)) * 50))
+        # the detail of a ``source`` px photo spans ``source`` px of the view
+        source = max(50, min(long_side, int(round((eff or view_long) / 50.0)) * 50))
         m["upscaled_from"] = source
         probs.append(error(
             "photo.upscaled",
