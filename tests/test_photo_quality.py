@@ -12,9 +12,11 @@ import json
 import math
 import os
 import statistics
+import sys
 import time
 import unicodedata
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -618,3 +620,51 @@ def test_12mp_jpeg_is_judged_on_a_reduced_view(collage_paths):
     # The verdict is made on a 1000-px view, not 12 MP. The time itself is a
     # benchmark figure (bench/), not a pass/fail assertion on a shared machine.
     assert rep.metrics["analysis_width"] == 1000
+
+
+# --------------------------------------------------------------------------
+# Real camera photos (tuning part of tests/photoset, fetched from PyPI)
+# --------------------------------------------------------------------------
+
+#: Tuning photos that ship in PyPI source packages (face_recognition,
+#: insightface, ultralytics), so a fresh clone can fetch them with pip alone:
+#: official portraits in a hall with flags, a room lit by a chandelier, a
+#: group indoors, a street with people. The held-out split is never used here.
+REAL = ("obama", "state_room", "group", "bus")
+
+
+@pytest.fixture(scope="session")
+def real_cases():
+    sys.path.insert(0, str(Path(__file__).parent / "photoset"))
+    import materialise
+    cases = materialise.materialise("tuning", list(REAL))
+    reports = assess_photos([c["path"] for c in cases], workers=2)
+    return cases, reports
+
+
+def test_real_portrait_with_soft_background_is_not_blurry(real_cases):
+    # obama.jpg: a sharp face in front of a flag and curtains out of focus
+    cases, reports = real_cases
+    for c, rep in zip(cases, reports):
+        if c["photo"] == "obama" and c["label"] == "good":
+            assert "photo.blurry" not in codes(rep), (c["case"], rep.metrics["edge_width"])
+
+
+def test_real_photos_rates(real_cases):
+    cases, reports = real_cases
+    good = [(c, r) for c, r in zip(cases, reports) if c["label"] == "good"]
+    rejected = [c["photo"] + "/" + c["case"] for c, r in good
+                if any(p.severity == "error" for p in r.problems)]
+    assert len(good) >= 35 and len(rejected) <= 0.05 * len(good), rejected
+    # tilt needs straight lines these photos lack (perspective, curtains):
+    # it is scored by the bench, not asserted here (docs/photo-thresholds.md)
+    bad = [(c, r) for c, r in zip(cases, reports)
+           if c["label"] == "bad" and c["expect"] != "photo.tilted"]
+    missed = []
+    for c, r in bad:
+        errs = {p.code for p in r.problems if p.severity == "error"}
+        # an enlarged thumbnail gets photo.upscaled, and photo.blurry with it
+        if c["expect"] not in errs and not (c["expect"] == "photo.upscaled"
+                                            and "photo.blurry" in errs):
+            missed.append(f"{c['photo']}/{c['case']}:{sorted(errs)}")
+    assert len(bad) >= 100 and len(missed) <= 0.05 * len(bad), missed
