@@ -415,13 +415,18 @@ def _noise_sigma(a: np.ndarray) -> float:
     """Immerkær's noise estimate, made robust to edges with a median."""
     if min(a.shape) < 3:
         return 0.0
+    h, w = a.shape
+
+    def at(dy: int, dx: int) -> np.ndarray:  # the mask's taps, every 2nd pixel
+        return a[dy:h - 2 + dy:2, dx:w - 2 + dx:2]
+
     c = (
-        a[:-2, :-2] - 2 * a[:-2, 1:-1] + a[:-2, 2:]
-        - 2 * a[1:-1, :-2] + 4 * a[1:-1, 1:-1] - 2 * a[1:-1, 2:]
-        + a[2:, :-2] - 2 * a[2:, 1:-1] + a[2:, 2:]
+        at(0, 0) - 2 * at(0, 1) + at(0, 2)
+        - 2 * at(1, 0) + 4 * at(1, 1) - 2 * at(1, 2)
+        + at(2, 0) - 2 * at(2, 1) + at(2, 2)
     )
     # |c| of Gaussian noise has median 0.6745 * 6 * sigma.
-    return float(np.median(np.abs(c[::2, ::2])) / (0.6745 * 6.0))
+    return float(np.median(np.abs(c)) / (0.6745 * 6.0))
 
 
 def _bilinear(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -441,7 +446,7 @@ def _bilinear(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
 # Measures
 # --------------------------------------------------------------------------
 
-_EDGE_SAMPLES = 7000
+_EDGE_SAMPLES = 6000
 _TILES_PER_SIDE = 10  # sharpness tiles: a tenth of the long side
 _TILE_MIN_EDGES = 12  # edges a tile needs to be judged
 _TILE_MIN_DIR_EDGES = 6  # edges a tile needs in one direction to judge it
@@ -449,7 +454,7 @@ _BLOCKY = 2.0  # JPEG blockiness from which block-boundary edges are ignored
 _SHAKE_RATIO = 1.6  # a direction this much wider than its orthogonal: shake
 _FFT_WINDOW = 128  # px of the view, around each tile of the sharp region
 _FFT_TILES = 5  # blocks (most structure first) whose fine detail is measured
-_PROFILE_RADIUS = 20
+_PROFILE_RADIUS = 14
 _SLOPE_FRACTION = 0.2
 _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
@@ -484,7 +489,7 @@ def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
     # found as surely as a sharp one, and its direction is stable under noise.
     c = _gauss(a, _COARSE_SIGMA)
     cgx, cgy = _gradients(c)
-    cg = np.hypot(cgx, cgy)
+    cg = np.sqrt(cgx * cgx + cgy * cgy)
     noise_c = noise / (2.0 * _COARSE_SIGMA * math.sqrt(math.pi))
     thr = max(0.005, 5.0 * noise_c)
     ys, xs = _edge_pixels(cg, cgx, cgy, thr)
@@ -669,12 +674,18 @@ def _fine_detail(a: np.ndarray, cg: np.ndarray) -> dict[str, Any]:
     falls below 2 % of its mid-band level, times the view's long side.
     """
     out: dict[str, Any] = {"fine_detail": None, "effective_resolution": None}
-    full = _fine_ratio(a, cg)
+    n = _FFT_WINDOW
     h, w = a.shape
-    h2, w2 = h // 2 * 2, w // 2 * 2
-    half_a = a[:h2, :w2].reshape(h2 // 2, 2, w2 // 2, 2).mean(axis=(1, 3))
-    half_g = cg[:h2, :w2].reshape(h2 // 2, 2, w2 // 2, 2).mean(axis=(1, 3))
-    half = _fine_ratio(half_a, half_g)
+    g2 = cg * cg
+    by, bx = h // n, w // n
+    energy = g2[:by * n, :bx * n].reshape(by, n, bx, n).sum(axis=(1, 3)) if by and bx else None
+    full = _fine_ratio(a, energy, 1)
+    # the half-scale view, block by block (a 2n block of the view is an n
+    # block at half scale): only the chosen blocks are reduced
+    half = None
+    if energy is not None and by >= 2 and bx >= 2:
+        e2 = energy[:by // 2 * 2, :bx // 2 * 2].reshape(by // 2, 2, bx // 2, 2).sum(axis=(1, 3))
+        half = _fine_ratio(a, e2, 2)
     out["fine_detail_half"] = round(half[0], 5) if half else None
     if full is None and half is None:
         return out
@@ -682,27 +693,29 @@ def _fine_detail(a: np.ndarray, cg: np.ndarray) -> dict[str, Any]:
     # scale shows a 400 px source in a 1000 px view, the coarser one a
     # 200–300 px source (in the full view its cut-off is below the mid band).
     cands = [(r, c * max(h, w)) for r, c in ([full] if full else [])]
-    cands += [(r, c * max(h2, w2) / 2) for r, c in ([half] if half else [])]
+    cands += [(r, c * max(h, w) / 2) for r, c in ([half] if half else [])]
     ratio, eff = min(cands)
     out["fine_detail"] = round(ratio, 5)
     out["effective_resolution"] = int(round(eff))
     return out
 
 
-def _fine_ratio(a: np.ndarray, cg: np.ndarray) -> tuple[float, float] | None:
-    """(finest-band / mid-band power, cut-off in Nyquist units) of ``a``."""
-    h, w = a.shape
-    n = _FFT_WINDOW
-    if min(h, w) < n:
+def _fine_ratio(a: np.ndarray, energy: np.ndarray | None, step: int) -> tuple[float, float] | None:
+    """(finest-band / mid-band power, cut-off in Nyquist units) of ``a`` seen
+    at 1/``step`` scale, on the blocks with the most ``energy``."""
+    if energy is None:
         return None
-    by, bx = h // n, w // n
-    energy = (cg[:by * n, :bx * n] ** 2).reshape(by, n, bx, n).sum(axis=(1, 3)).ravel()
-    blocks = np.argsort(-energy)[:_FFT_TILES]
+    n = _FFT_WINDOW
+    bx = energy.shape[1]
+    blocks = np.argsort(-energy.ravel())[:_FFT_TILES]
     win, top, mid, ring, ring_n, off_axis, floor = _fft_masks()
     found: list[tuple[float, float, float]] = []
+    size = n * step
     for b in blocks:
-        y0, x0 = int(b // bx) * n, int(b % bx) * n
-        patch = a[y0:y0 + n, x0:x0 + n]
+        y0, x0 = int(b // bx) * size, int(b % bx) * size
+        patch = a[y0:y0 + size, x0:x0 + size]
+        if step > 1:
+            patch = patch.reshape(n, step, n, step).mean(axis=(1, 3))
         p = np.abs(np.fft.fft2((patch - patch.mean()) * win)) ** 2
         d_mid = float(p[mid].mean())
         if d_mid < 100.0 * floor:  # too little structure to judge
@@ -1197,12 +1210,12 @@ def _detail_clipped(a8: np.ndarray, tiles: dict | None, limits: PhotoLimits) -> 
         return None
     tile, ntx, nty, counts = tiles["tile"], tiles["ntx"], tiles["nty"], tiles["counts"]
     h, w = a8.shape
-    white = np.zeros((nty * tile, ntx * tile), dtype=np.float32)
+    white = np.zeros((nty * tile, ntx * tile), dtype=np.uint8)
     white[:h, :w] = a8 >= int(round(limits.white_level * 255))
-    area = np.zeros_like(white)
-    area[:h, :w] = 1.0
-    wsum = white.reshape(nty, tile, ntx, tile).sum(axis=(1, 3)).ravel()
-    asum = area.reshape(nty, tile, ntx, tile).sum(axis=(1, 3)).ravel()
+    wsum = white.reshape(nty, tile, ntx, tile).sum(axis=(1, 3), dtype=np.int64).ravel()
+    rows = np.minimum(tile, h - np.arange(nty) * tile)
+    cols = np.minimum(tile, w - np.arange(ntx) * tile)
+    asum = (rows[:, None] * cols[None, :]).ravel().astype(np.float64)
     has = counts >= _TILE_MIN_EDGES
     if has.sum() < 3:
         return None
