@@ -21,16 +21,25 @@ Design, in the order the work is done (see ``docs/photo-thresholds.md``):
    native size when smaller), so every number is independent of the camera's
    resolution:
 
-   * sharpness: width of the strong edges (Marziliano-style edge width,
-     measured as the equivalent ramp width ``contrast / peak slope`` along
-     the gradient), per gradient direction, after a light denoise scaled to
-     the measured noise; the photo is blurry when, in its worst direction,
-     even the sharper quarter of its edges is wide (catches camera shake);
-   * exposure: mean luminance, highlight level (99th percentile) and the
-     fractions crushed to black / clipped to white;
-   * contrast: the tonal range between the 1st and 99th percentiles;
-   * tilt: dominant near-level line angle from an orientation histogram of
-     edge pixels, reported only when the lines are numerous and agree.
+   * sharpness where the photo is sharp: the width of the strong edges
+     (Marziliano-style equivalent ramp width ``contrast / peak slope``
+     along the gradient, after a light denoise scaled to the measured
+     noise), per tile of a tenth of the long side and per gradient
+     direction; the photo is as sharp as its sharp region (the tiles making
+     4 % of the frame: the subject), and shaken when one direction is wide
+     everywhere while its orthogonal is not; edges on the 8x8 grid of a
+     heavily compressed JPEG are left out, and extreme blocking is blurry;
+   * enlarged photos: the power of the finest frequency band against a mid
+     band, on the blocks with most structure, at full and half scale; a
+     thumbnail blown up has none (``photo.upscaled``);
+   * exposure: mean luminance, highlight level (99th percentile), the
+     fractions crushed to black / clipped to white, and the share clipped
+     in the detailed tiles (lamps and white backdrops are smooth, a burnt
+     subject is not);
+   * contrast: the tonal range between the 1st and 99th percentiles
+     (washed out: error; gently flat: warning);
+   * tilt: camera roll from long straight lines with a perspective-aware
+     fit, reported only when the lines agree (error from 4.5°).
 
 Only Pillow and NumPy are used (the site's runtime requirements).
 """
@@ -74,6 +83,7 @@ CODES = (
     "photo.too_large",
     "photo.too_small",
     "photo.blurry",
+    "photo.upscaled",
     "photo.too_dark",
     "photo.too_bright",
     "photo.low_contrast",
