@@ -116,7 +116,6 @@ def _why(r) -> dict:
 
 
 def speed(repeat: int) -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     from PIL import Image
     cases = ms.materialise("tuning", ["rockface"])
     orig = next(c["path"] for c in cases if c["case"] == "original")
@@ -128,14 +127,18 @@ def speed(repeat: int) -> None:
         im.save(big, "JPEG", quality=92)
     for path in (big, Path(orig)):
         assess_photo(path)
-        times = []
+        times, cpu = [], []
         for _ in range(repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             rep = assess_photo(path)
             times.append(time.perf_counter() - t)
-        print(f"{path.name}: {rep.metrics['width']}x{rep.metrics['height']}, best "
-              f"{min(times) * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms "
-              f"({repeat} runs, one core); problems: {[p.code for p in rep.problems]}")
+            cpu.append(time.process_time() - c)
+        # CPU time is the figure to quote on a shared machine; wall time
+        # grows with the other jobs' load
+        print(f"{path.name}: {rep.metrics['width']}x{rep.metrics['height']}, CPU best "
+              f"{min(cpu) * 1000:.0f} ms, median {statistics.median(cpu) * 1000:.0f} ms; wall best "
+              f"{min(times) * 1000:.0f} ms ({repeat} runs, one core); "
+              f"problems: {[p.code for p in rep.problems]}")
 
 
 def main() -> int:
