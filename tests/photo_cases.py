@@ -314,8 +314,12 @@ def quality_cases(out: Path, names: tuple[str, ...], workers: int = 1) -> list[C
 
 def _photo_cases(out: Path, n: str) -> list[Case]:
     w = _Writer(out)
-    base = good_base(n)
     native = load(n)
+    # Defects are applied to the photo enlarged towards 1200 px, so that the
+    # blur strengths mean what they meant when the thresholds were set; the
+    # good cases are the photos at their own size, never enlarged: a small
+    # photo blown up is itself a defect (``photo.upscaled``).
+    base = native
     # --- good: as sent, in every accepted format, and mild, acceptable flaws
     w.add(base, n, "original", "jpg", "good")
     w.add(base, n, "original", "png", "good", fmt="PNG")
@@ -337,6 +341,7 @@ def _photo_cases(out: Path, n: str) -> list[Case]:
     w.add(rotate_crop(base, 0.5), n, "rotate", 0.5, "good")
     w.add(rescale(base, round(max(base.size) * 0.8)) if max(base.size) * 0.8 >= 800
           else base, n, "downscale", 0.8, "good")
+    base = good_base(n)
     # --- blur: out of focus, camera shake, thumbnails blown up
     for frac in (0.0025, 0.005):
         w.add(gaussian_blur(base, frac), n, "gauss", frac, "bad", "photo.blurry")
@@ -379,17 +384,17 @@ def _photo_cases(out: Path, n: str) -> list[Case]:
         for deg in (-10, -5, -3, -1.5, 1.5, 3, 5, 10):
             true = native_tilt + deg
             label = "bad" if abs(true) >= 3.0 else ("good" if abs(true) <= 0.5 else "borderline")
-            w.add(rotate_crop(base, deg), n, "rotate", deg, label,
+            w.add(rotate_crop(native if label == "good" else base, deg), n, "rotate", deg, label,
                   "photo.tilted" if label != "good" else None)
     # --- aspect
     w.add(strip(base, 4.0), n, "strip", 4.0, "bad", "photo.bad_aspect")
-    w.add(strip(base, 2.5), n, "strip", 2.5, "good")
+    w.add(strip(native, 2.5), n, "strip", 2.5, "good")
     return w.cases
 
 
 QUALITY_CODES = (
     "photo.blurry", "photo.too_dark", "photo.too_bright", "photo.low_contrast",
-    "photo.tilted", "photo.bad_aspect",
+    "photo.tilted", "photo.bad_aspect", "photo.upscaled",
 )
 
 

@@ -24,7 +24,10 @@ def make_photo(path: Path, size=(1600, 1067), seed: int = 0, exif: Image.Exif | 
     sky = np.stack([120 + 80 * y, 160 + 60 * y, 220 - 20 * y], axis=-1)
     image = np.broadcast_to(sky, (height, width, 3)).copy()
     horizon = int(height * 0.55)
-    image[horizon:] = [70, 120, 50]
+    # the ground darkens towards the camera (foreground in shade), so the
+    # picture has real shadows, as a photo does, not a flat grey range
+    near = np.linspace(1.0, 0.45, height - horizon)[:, None, None]
+    image[horizon:] = np.array([70, 120, 50]) * near
     for _ in range(14):
         x0 = int(rng.integers(0, width - width // 8))
         w = int(rng.integers(width // 20, width // 6))

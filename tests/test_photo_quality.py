@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import statistics
+import sys
 import time
 import unicodedata
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -182,6 +185,100 @@ def test_blurry_message_is_vietnamese_with_hint(tmp_path):
 
 
 # --------------------------------------------------------------------------
+# Sharpness where the photo is sharp; shake; enlarged thumbnails
+# --------------------------------------------------------------------------
+
+def subject_on_soft_background(name: str, share: float, background_blur: float,
+                               subject_blur: float = 0.0) -> Image.Image:
+    """A photo whose centre (``share`` of the frame) is as taken and whose
+    surroundings are out of focus, as with a long lens at an event."""
+    im = pc.good_base(name)
+    soft = pc.gaussian_blur(im, background_blur)
+    w, h = im.size
+    side = math.sqrt(share)
+    box = (round(w * (1 - side) / 2), round(h * (1 - side) / 2),
+           round(w * (1 + side) / 2), round(h * (1 + side) / 2))
+    subject = im.crop(box)
+    if subject_blur:
+        subject = pc.gaussian_blur(subject, subject_blur * max(im.size) / max(subject.size))
+    soft.paste(subject, box[:2])
+    return soft
+
+
+@pytest.mark.parametrize("name", ["astronaut", "coffee"])
+def test_sharp_subject_on_soft_background_is_not_blurry(tmp_path, name):
+    # 9 % of the frame in focus, the rest blurred by 0.8 % of the long side
+    rep = assess_photo(save(subject_on_soft_background(name, 0.09, 0.008), tmp_path / "s.jpg"))
+    assert "photo.blurry" not in codes(rep), rep.metrics
+    # the same photo with its subject out of focus too is blurry
+    both = assess_photo(save(subject_on_soft_background(name, 0.09, 0.008, 0.003),
+                             tmp_path / "b.jpg"))
+    assert severity(both, "photo.blurry") == "error", both.metrics
+
+
+def test_camera_shake_is_blurry_and_says_so(tmp_path):
+    im = pc.motion_blur(pc.good_base("astronaut"), 0.025, 0)
+    rep = assess_photo(save(im, tmp_path / "m.jpg"))
+    p = next(p for p in rep.problems if p.code == "photo.blurry")
+    assert p.severity == "error" and "rung" in p.message
+    assert rep.metrics["shake_direction"] == 0  # the smear is horizontal
+
+
+@pytest.mark.parametrize("name,small,target", [("astronaut", 400, 3000), ("coffee", 320, 4000),
+                                                ("chelsea", 400, 2000)])
+def test_thumbnail_blown_up_is_upscaled(tmp_path, name, small, target):
+    im = pc.rescale(pc.rescale(pc.load(name), small), target)
+    rep = assess_photo(save(im, tmp_path / "u.jpg", quality=90))
+    assert max(rep.metrics["width"], rep.metrics["height"]) == target
+    p = next(p for p in rep.problems if p.code == "photo.upscaled")
+    assert p.severity == "error" and "phóng to" in p.message and "Zalo" in p.hint
+    assert severity(rep, "photo.blurry") == "error"  # soft at page size too
+    assert rep.metrics["upscaled_from"] <= 2 * small
+
+
+def test_sharp_camera_photo_and_its_reductions_are_not_upscaled(collage_paths, tmp_path):
+    for key in ("big", "small"):
+        rep = assess_photo(collage_paths[key])
+        assert "photo.upscaled" not in codes(rep), (key, rep.metrics["fine_detail"])
+    # a native photo enlarged a little (x1.25) keeps its detail: not a thumbnail
+    im = pc.load("motorcycle")
+    rep = assess_photo(save(pc.rescale(im, round(max(im.size) * 1.25)), tmp_path / "m.jpg"))
+    assert "photo.upscaled" not in codes(rep), rep.metrics["fine_detail"]
+
+
+# --------------------------------------------------------------------------
+# High-key scenes: lamps and a white backdrop are not over-exposure
+# --------------------------------------------------------------------------
+
+def high_key_stage(name: str) -> Image.Image:
+    """A normally exposed subject in front of a white, lit backdrop with two
+    lamps clipped to white (a hall, a stage, a studio)."""
+    subject = pc.good_base(name)
+    w, h = subject.size
+    W, H = round(w * 1.5), round(h * 1.5)
+    yy, xx = np.mgrid[0:H, 0:W]
+    backdrop = 0.9 + 0.12 * (1 - yy / H)  # brighter towards the lamps above
+    for cx in (0.2 * W, 0.8 * W):
+        d = np.hypot(xx - cx, yy - 0.12 * H) / (0.1 * H)
+        backdrop = backdrop + 0.6 * np.exp(-d * d)
+    a = np.clip(backdrop, 0, 1)[:, :, None].repeat(3, axis=2)
+    stage = Image.fromarray((a * 255 + 0.5).astype(np.uint8), "RGB")
+    stage.paste(subject, ((W - w) // 2, H - h))
+    return stage
+
+
+def test_bright_scene_with_lamps_and_white_backdrop_is_not_too_bright(tmp_path):
+    im = high_key_stage("astronaut")
+    rep = assess_photo(save(im, tmp_path / "k.jpg"))
+    # the case is a high-key one: a bright frame with a visible share clipped
+    assert rep.metrics["mean_luminance"] > 0.62 and rep.metrics["white_fraction"] > 0.08
+    assert "photo.too_bright" not in codes(rep), rep.metrics
+    # the same scene over-exposed by 2 EV burns the subject: too bright
+    over = assess_photo(save(pc.exposure(im, 2.0), tmp_path / "o.jpg"))
+    assert severity(over, "photo.too_bright") == "error", over.metrics
+
+
+# --------------------------------------------------------------------------
 # Exposure, contrast, tilt, aspect
 # --------------------------------------------------------------------------
 
@@ -207,13 +304,26 @@ def test_crushed_black_alone_is_too_dark(tmp_path):
     assert rep.metrics["black_fraction"] > 0.5
 
 
-def test_haze_is_low_contrast_but_darkness_is_not(tmp_path):
+def severity(report, code):
+    return next((p.severity for p in report.problems if p.code == code), None)
+
+
+def test_washed_out_to_a_third_is_an_error_gentle_flatness_a_warning(tmp_path):
     base = pc.good_base("chelsea")
-    hazy = assess_photo(save(pc.haze(base, 0.25), tmp_path / "h.jpg"))
+    hazy = assess_photo(save(pc.haze(base, 0.3), tmp_path / "h.jpg"))
+    flat = assess_photo(save(pc.flatten(base, 0.33), tmp_path / "f.jpg"))
     dark = assess_photo(save(pc.exposure(base, -3.5), tmp_path / "d.jpg"))
-    assert "photo.low_contrast" in codes(hazy)
-    assert next(p for p in hazy.problems if p.code == "photo.low_contrast").severity == "warning"
+    # "phải rõ nét": a photo keeping a third of its contrast is sent back
+    assert severity(hazy, "photo.low_contrast") == "error"
+    assert severity(flat, "photo.low_contrast") == "error"
+    p = next(p for p in hazy.problems if p.code == "photo.low_contrast")
+    assert "tương phản" in p.message and "Tự động" in p.hint
     assert "photo.low_contrast" not in codes(dark)
+    # a gently flat picture (fog, smoke) is left to the editor: a warning
+    camera = pc.load("camera")
+    gentle = assess_photo(save(pc.haze(camera, 0.43), tmp_path / "g.jpg"))
+    assert 0.37 <= gentle.metrics["tonal_range"] < 0.45  # the case is what it says
+    assert severity(gentle, "photo.low_contrast") == "warning"
 
 
 @pytest.mark.parametrize("deg", [-5, 5, 10])
@@ -225,7 +335,15 @@ def test_tilt_measured_with_sign(tmp_path, deg):
     assert "photo.tilted" in codes(rep)
     assert rep.metrics["tilt_angle"] == pytest.approx(deg, abs=1.0)
     p = next(p for p in rep.problems if p.code == "photo.tilted")
-    assert p.severity == "warning" and "nghiêng" in p.message and "xoay" in p.hint.lower()
+    # a horizon off by 5° breaks "cân đối hài hòa": an error, not a hint
+    assert p.severity == "error" and "nghiêng" in p.message and "xoay" in p.hint.lower()
+
+
+@pytest.mark.parametrize("name,deg", [("camera", -3), ("astronaut", 3)])
+def test_gentle_tilt_is_only_a_warning(tmp_path, name, deg):
+    rep = assess_photo(save(pc.rotate_crop(pc.good_base(name), deg), tmp_path / "t.jpg"))
+    assert rep.metrics["tilt_angle"] == pytest.approx(deg, abs=1.0)
+    assert severity(rep, "photo.tilted") == "warning"
 
 
 def test_level_photo_and_photo_without_lines_are_not_tilted(tmp_path):
@@ -502,3 +620,51 @@ def test_12mp_jpeg_is_judged_on_a_reduced_view(collage_paths):
     # The verdict is made on a 1000-px view, not 12 MP. The time itself is a
     # benchmark figure (bench/), not a pass/fail assertion on a shared machine.
     assert rep.metrics["analysis_width"] == 1000
+
+
+# --------------------------------------------------------------------------
+# Real camera photos (tuning part of tests/photoset, fetched from PyPI)
+# --------------------------------------------------------------------------
+
+#: Tuning photos that ship in PyPI source packages (face_recognition,
+#: insightface, ultralytics), so a fresh clone can fetch them with pip alone:
+#: official portraits in a hall with flags, a room lit by a chandelier, a
+#: group indoors, a street with people. The held-out split is never used here.
+REAL = ("obama", "state_room", "group", "bus")
+
+
+@pytest.fixture(scope="session")
+def real_cases():
+    sys.path.insert(0, str(Path(__file__).parent / "photoset"))
+    import materialise
+    cases = materialise.materialise("tuning", list(REAL))
+    reports = assess_photos([c["path"] for c in cases], workers=2)
+    return cases, reports
+
+
+def test_real_portrait_with_soft_background_is_not_blurry(real_cases):
+    # obama.jpg: a sharp face in front of a flag and curtains out of focus
+    cases, reports = real_cases
+    for c, rep in zip(cases, reports):
+        if c["photo"] == "obama" and c["label"] == "good":
+            assert "photo.blurry" not in codes(rep), (c["case"], rep.metrics["edge_width"])
+
+
+def test_real_photos_rates(real_cases):
+    cases, reports = real_cases
+    good = [(c, r) for c, r in zip(cases, reports) if c["label"] == "good"]
+    rejected = [c["photo"] + "/" + c["case"] for c, r in good
+                if any(p.severity == "error" for p in r.problems)]
+    assert len(good) >= 35 and len(rejected) <= 0.05 * len(good), rejected
+    # tilt needs straight lines these photos lack (perspective, curtains):
+    # it is scored by the bench, not asserted here (docs/photo-thresholds.md)
+    bad = [(c, r) for c, r in zip(cases, reports)
+           if c["label"] == "bad" and c["expect"] != "photo.tilted"]
+    missed = []
+    for c, r in bad:
+        errs = {p.code for p in r.problems if p.severity == "error"}
+        # an enlarged thumbnail gets photo.upscaled, and photo.blurry with it
+        if c["expect"] not in errs and not (c["expect"] == "photo.upscaled"
+                                            and "photo.blurry" in errs):
+            missed.append(f"{c['photo']}/{c['case']}:{sorted(errs)}")
+    assert len(bad) >= 100 and len(missed) <= 0.05 * len(bad), missed

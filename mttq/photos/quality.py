@@ -21,16 +21,25 @@ Design, in the order the work is done (see ``docs/photo-thresholds.md``):
    native size when smaller), so every number is independent of the camera's
    resolution:
 
-   * sharpness: width of the strong edges (Marziliano-style edge width,
-     measured as the equivalent ramp width ``contrast / peak slope`` along
-     the gradient), per gradient direction, after a light denoise scaled to
-     the measured noise; the photo is blurry when, in its worst direction,
-     even the sharper quarter of its edges is wide (catches camera shake);
-   * exposure: mean luminance, highlight level (99th percentile) and the
-     fractions crushed to black / clipped to white;
-   * contrast: the tonal range between the 1st and 99th percentiles;
-   * tilt: dominant near-level line angle from an orientation histogram of
-     edge pixels, reported only when the lines are numerous and agree.
+   * sharpness where the photo is sharp: the width of the strong edges
+     (Marziliano-style equivalent ramp width ``contrast / peak slope``
+     along the gradient, after a light denoise scaled to the measured
+     noise), per tile of a tenth of the long side and per gradient
+     direction; the photo is as sharp as its sharp region (the tiles making
+     4 % of the frame: the subject), and shaken when one direction is wide
+     everywhere while its orthogonal is not; edges on the 8x8 grid of a
+     heavily compressed JPEG are left out, and extreme blocking is blurry;
+   * enlarged photos: the power of the finest frequency band against a mid
+     band, on the blocks with most structure, at full and half scale; a
+     thumbnail blown up has none (``photo.upscaled``);
+   * exposure: mean luminance, highlight level (99th percentile), the
+     fractions crushed to black / clipped to white, and the share clipped
+     in the detailed tiles (lamps and white backdrops are smooth, a burnt
+     subject is not);
+   * contrast: the tonal range between the 1st and 99th percentiles
+     (washed out: error; gently flat: warning);
+   * tilt: camera roll from long straight lines with a perspective-aware
+     fit, reported only when the lines agree (error from 4.5°).
 
 Only Pillow and NumPy are used (the site's runtime requirements).
 """
@@ -74,6 +83,7 @@ CODES = (
     "photo.too_large",
     "photo.too_small",
     "photo.blurry",
+    "photo.upscaled",
     "photo.too_dark",
     "photo.too_bright",
     "photo.low_contrast",
@@ -111,6 +121,16 @@ class PhotoLimits:
     max_edge_width: float = 4.5
     #: Fewer strong edges than this: sharpness is not judged (flat picture).
     min_edges: int = 150
+    #: The sharp region (the subject) must cover at least this share of the
+    #: frame: the photo is as sharp as the sharpest tiles making this share.
+    sharp_region_share: float = 0.04
+    #: Heavy JPEG compression (blocks): the mean step across the 8x8 block
+    #: boundaries this many times the mean step elsewhere. Phone and Zalo
+    #: JPEGs give 1–3; quality 5–15 gives 4 and more, and the detail is gone.
+    max_blockiness: float = 4.0
+    #: Enlarged from a small photo when, even in the sharp region, the finest
+    #: band (0.5–0.9 Nyquist) holds less than this share of the next band.
+    min_fine_detail: float = 0.0025
     #: Too dark when the highlights (99th percentile) stay below this ...
     dark_highlight: float = 0.50
     #: ... and the mean luminance is below this.
@@ -123,16 +143,35 @@ class PhotoLimits:
     bright_mean: float = 0.62
     #: ... and at least this fraction is clipped to white.
     bright_white_fraction: float = 0.08
-    #: Too bright, whatever the mean, when this fraction is clipped to white.
+    #: Too bright, whatever the mean, when this fraction is clipped to white
+    #: and some of it is detail (``burnt_detail_large``, below) ...
     max_white_fraction: float = 0.25
+    #: ... the share of clipped pixels in the detailed tiles that counts.
+    burnt_detail_large: float = 0.04
+    #: Too bright when at least ``bright_white_fraction`` is clipped, this
+    #: share of the detailed tiles (where the subject is) is clipped ...
+    burnt_detail: float = 0.10
+    #: ... and the photo is not a dark one with a few hot spots.
+    burnt_mean: float = 0.45
+    #: Too bright, wherever the clipping is, when the mean is this high:
+    #: +2 EV lifts mid-grey (0.46) above 0.8; a high-key scene with a well
+    #: exposed subject stays below.
+    washed_white_mean: float = 0.80
     #: Luminance at or above which a pixel counts as clipped to white.
     white_level: float = 250 / 255
-    #: Low contrast when the 1st–99th percentile range is below this ...
-    min_tonal_range: float = 0.35
+    #: Washed out (error) when the 1st–99th percentile range is below this:
+    #: a third of a normal scene's range, with a little room for JPEG ...
+    min_tonal_range: float = 0.37
+    #: ... and flat (warning only: fog, smoke, soft by nature) below this.
+    soft_tonal_range: float = 0.45
     #: ... and the Michelson contrast (p99-p01)/(p99+p01) too (not just dark).
     min_michelson: float = 0.6
-    #: Tilted when the dominant level line is off by at least this (degrees).
+    #: Tilted when the dominant level line is off by at least this (degrees):
+    #: a warning (gentle tilt, the editor decides) ...
     max_tilt_degrees: float = 2.0
+    #: ... and an error from this tilt on: a horizon off by 5° is plainly
+    #: crooked (0.5° below 5° leaves room for the estimate's error).
+    tilt_error_degrees: float = 4.5
     #: Largest tilt looked for (degrees); steeper lines are not "level" lines.
     tilt_search_degrees: float = 15.0
     #: Long straight lines (total length, in long sides) needed to judge tilt.
@@ -386,13 +425,18 @@ def _noise_sigma(a: np.ndarray) -> float:
     """Immerkær's noise estimate, made robust to edges with a median."""
     if min(a.shape) < 3:
         return 0.0
+    h, w = a.shape
+
+    def at(dy: int, dx: int) -> np.ndarray:  # the mask's taps, every 2nd pixel
+        return a[dy:h - 2 + dy:2, dx:w - 2 + dx:2]
+
     c = (
-        a[:-2, :-2] - 2 * a[:-2, 1:-1] + a[:-2, 2:]
-        - 2 * a[1:-1, :-2] + 4 * a[1:-1, 1:-1] - 2 * a[1:-1, 2:]
-        + a[2:, :-2] - 2 * a[2:, 1:-1] + a[2:, 2:]
+        at(0, 0) - 2 * at(0, 1) + at(0, 2)
+        - 2 * at(1, 0) + 4 * at(1, 1) - 2 * at(1, 2)
+        + at(2, 0) - 2 * at(2, 1) + at(2, 2)
     )
     # |c| of Gaussian noise has median 0.6745 * 6 * sigma.
-    return float(np.median(np.abs(c[::2, ::2])) / (0.6745 * 6.0))
+    return float(np.median(np.abs(c)) / (0.6745 * 6.0))
 
 
 def _bilinear(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -413,7 +457,14 @@ def _bilinear(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 _EDGE_SAMPLES = 6000
-_PROFILE_RADIUS = 20
+_TILES_PER_SIDE = 10  # sharpness tiles: a tenth of the long side
+_TILE_MIN_EDGES = 12  # edges a tile needs to be judged
+_TILE_MIN_DIR_EDGES = 6  # edges a tile needs in one direction to judge it
+_BLOCKY = 2.0  # JPEG blockiness from which block-boundary edges are ignored
+_SHAKE_RATIO = 1.6  # a direction this much wider than its orthogonal: shake
+_FFT_WINDOW = 128  # px of the view, around each tile of the sharp region
+_FFT_TILES = 5  # blocks (most structure first) whose fine detail is measured
+_PROFILE_RADIUS = 14
 _SLOPE_FRACTION = 0.2
 _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
@@ -441,18 +492,27 @@ def _edge_pixels(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, thr: float):
     return idx // w, idx % w
 
 
-def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits) -> dict[str, Any]:
+def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
+                   grid=None) -> dict[str, Any]:
     """Sharpness and tilt from one pass of edge detection on the analysis view."""
     # Edges are located on a coarse view (sigma 2 px): there a blurred edge is
     # found as surely as a sharp one, and its direction is stable under noise.
     c = _gauss(a, _COARSE_SIGMA)
     cgx, cgy = _gradients(c)
-    cg = np.hypot(cgx, cgy)
+    cg = np.sqrt(cgx * cgx + cgy * cgy)
     noise_c = noise / (2.0 * _COARSE_SIGMA * math.sqrt(math.pi))
     thr = max(0.005, 5.0 * noise_c)
     ys, xs = _edge_pixels(cg, cgx, cgy, thr)
     out: dict[str, Any] = {}
-    out.update(_sharpness(a, noise, ys, xs, cgx, cgy, limits))
+    if grid is not None:
+        # edges that sit on a JPEG block boundary, across it, are left out
+        across_x = np.abs(cgx[ys, xs]) >= np.abs(cgy[ys, xs])
+        on_grid = grid.on_boundary(ys, xs, across_x)
+        sy, sx = ys[~on_grid], xs[~on_grid]
+    else:
+        sy, sx = ys, xs
+    out.update(_sharpness(a, noise, sy, sx, cgx, cgy, limits))
+    out.update(_fine_detail(a, cg))
     strong = cg[ys, xs] >= 0.01
     out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits))
     return out
@@ -515,23 +575,194 @@ def _sharpness(a: np.ndarray, noise: float, ys: np.ndarray, xs: np.ndarray,
     if width.size < limits.min_edges:
         out["edge_width"] = None
         return out
-    # Four gradient directions (0°, 45°, 90°, 135° ± 22.5°); the photo is as
-    # sharp as its worst direction (camera shake smears one direction), each
-    # direction as sharp as its sharper quarter of edges (a soft background
-    # behind a sharp subject is fine).
     bins = (((ang + 22.5) // 45.0) % 4).astype(np.int32)
-    per_dir: list[float | None] = []
-    need = max(40, int(0.05 * width.size))
-    for b in range(4):
-        wb = width[bins == b]
-        per_dir.append(round(float(np.percentile(wb, 25)), 3) if wb.size >= need else None)
-    valid = [v for v in per_dir if v is not None]
-    overall = float(np.percentile(width, 25))
-    worst = max(valid) if valid else overall
-    out["edge_width"] = round(worst, 3)
-    out["edge_width_all"] = round(overall, 3)
-    out["edge_width_by_direction"] = per_dir
+    out["edge_width_all"] = round(float(np.percentile(width, 25)), 3)
+    out.update(_sharp_region(width, bins, ys[ok], xs[ok], a.shape, limits))
     return out
+
+
+def _group_quantile(values: np.ndarray, groups: np.ndarray, n_groups: int,
+                    q: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-group quantile (nearest rank) and count, for integer group ids."""
+    counts = np.bincount(groups, minlength=n_groups)
+    order = np.lexsort((values, groups))
+    sorted_v = values[order]
+    starts = np.cumsum(counts) - counts
+    idx = starts + np.floor(q * np.maximum(counts - 1, 0)).astype(np.int64)
+    qv = np.full(n_groups, np.nan)
+    has = counts > 0
+    qv[has] = sorted_v[np.minimum(idx[has], values.size - 1)]
+    return qv, counts
+
+
+def _sharp_region(width: np.ndarray, bins: np.ndarray, ys: np.ndarray, xs: np.ndarray,
+                  shape: tuple[int, int], limits: PhotoLimits) -> dict[str, Any]:
+    """How sharp the photo is where it is sharpest.
+
+    The frame is cut into square tiles (a tenth of the long side). A tile is
+    as sharp as the sharper quarter of its edges, *in its worst gradient
+    direction* (camera shake smears one direction everywhere, so a shaken
+    tile is wide in that direction even where the others stay crisp). The
+    photo is as sharp as its sharp region: the ``k``-th sharpest tile, where
+    ``k`` tiles make ``sharp_region_share`` of the frame (the subject). A
+    small subject in focus on a soft background is therefore sharp; a photo
+    whose sharpest region is soft, or smeared in one direction, is not.
+    """
+    h, w = shape
+    tile = max(16, int(round(max(h, w) / _TILES_PER_SIDE)))
+    nty, ntx = -(-h // tile), -(-w // tile)
+    n_tiles = nty * ntx
+    tid = (ys // tile) * ntx + (xs // tile)
+    k = max(2, int(math.ceil(limits.sharp_region_share * n_tiles)))
+    out: dict[str, Any] = {"sharp_region_tiles": k}
+    all_q, all_n = _group_quantile(width, tid, n_tiles, 0.25)
+    dir_q, dir_n = _group_quantile(width, tid * 4 + bins, n_tiles * 4, 0.25)
+    dir_q = dir_q.reshape(n_tiles, 4)
+    dir_n = dir_n.reshape(n_tiles, 4)
+    dir_ok = dir_n >= _TILE_MIN_DIR_EDGES
+    worst = np.where(dir_ok, dir_q, -np.inf).max(axis=1)
+    n_dirs = dir_ok.sum(axis=1)
+    # a tile with edges in one direction only is judged on all its edges
+    score = np.where(n_dirs >= 2, worst, all_q)
+    valid = all_n >= _TILE_MIN_EDGES
+    out["sharp_tiles"] = int(valid.sum())
+    if valid.sum() < k:
+        out["edge_width"] = None
+        out["sharp_region_width"] = None
+        out["_tiles"] = {"tile": tile, "ntx": ntx, "nty": nty, "counts": all_n}
+        return out
+    ranked = np.argsort(np.where(valid, score, np.inf))
+    region = ranked[:k]
+    region_width = float(score[region[-1]])
+    # directions measured over the whole frame, for the record (shake shows
+    # as one direction much wider than the others)
+    per_dir = []
+    for b in range(4):
+        ok_b = dir_ok[:, b]
+        per_dir.append(round(float(np.sort(dir_q[ok_b, b])[min(k, ok_b.sum()) - 1]), 3)
+                       if ok_b.sum() >= k else None)
+    # Camera shake smears every region along one direction: edges whose
+    # gradient lies along the smear widen everywhere, the orthogonal ones do
+    # not. The sharp region of each gradient direction (its k-th sharpest
+    # tile) shows it: one direction wide, the orthogonal one much sharper.
+    shake, shake_dir = 0.0, None
+    for b in range(4):
+        wide, ortho = per_dir[b], per_dir[(b + 2) % 4]
+        ref = ortho if ortho is not None else region_width
+        if wide is not None and wide >= _SHAKE_RATIO * ref and wide > shake:
+            shake, shake_dir = wide, b * 45
+    out["edge_width"] = round(max(region_width, shake), 3)
+    out["sharp_region_width"] = round(region_width, 3)
+    out["edge_width_by_direction"] = per_dir
+    out["shake_direction"] = shake_dir
+    # share of the frame (of the tiles with edges) about as sharp as the region
+    out["in_focus_share"] = round(float((valid & (score <= limits.max_edge_width)).sum()) / n_tiles, 3)
+    out["_tiles"] = {"tile": tile, "ntx": ntx, "nty": nty, "counts": all_n}
+    return out
+
+
+def _fine_detail(a: np.ndarray, cg: np.ndarray) -> dict[str, Any]:
+    """Detail near the view's resolution, where the photo has most detail.
+
+    A photo blown up from a thumbnail has no detail above the thumbnail's
+    resolution: in the view its spectrum stops short of the pixel grid,
+    whatever the pixel count of the file says. The blocks of ``_FFT_WINDOW``
+    px with the most mid-scale structure (gradient energy at the coarse
+    scale) are Hann-windowed and Fourier transformed. The mean power of the
+    finest band (0.6–0.9 of the Nyquist frequency) is compared with the
+    mean power of a mid band (0.2–0.35): ``fine_detail`` is their ratio, the
+    median over the best three blocks. The bins along the two axes are left
+    out: JPEG's 8-px block grid puts its energy there.
+
+    For a natural photo the power falls about as 1/f² (so a perfectly sharp
+    photo gives about (0.275/0.75)² ≈ 0.13), and lens, focus and resizing
+    lower it gradually: camera photos, even soft ones, keep 0.003 or more.
+    Interpolation cuts the spectrum off at the source's resolution: a 400 px
+    photo enlarged to 2000–4000 px keeps 0.002 or less (its finest band
+    holds only rounding noise). ``effective_resolution`` is the long side
+    the detail corresponds to: where the whitened spectrum (power × f²)
+    falls below 2 % of its mid-band level, times the view's long side.
+    """
+    out: dict[str, Any] = {"fine_detail": None, "effective_resolution": None}
+    n = _FFT_WINDOW
+    h, w = a.shape
+    g2 = cg * cg
+    by, bx = h // n, w // n
+    energy = g2[:by * n, :bx * n].reshape(by, n, bx, n).sum(axis=(1, 3)) if by and bx else None
+    full = _fine_ratio(a, energy, 1)
+    # the half-scale view, block by block (a 2n block of the view is an n
+    # block at half scale): only the chosen blocks are reduced
+    half = None
+    if energy is not None and by >= 2 and bx >= 2:
+        e2 = energy[:by // 2 * 2, :bx // 2 * 2].reshape(by // 2, 2, bx // 2, 2).sum(axis=(1, 3))
+        half = _fine_ratio(a, e2, 2)
+    out["fine_detail_half"] = round(half[0], 5) if half else None
+    if full is None and half is None:
+        return out
+    # "No detail above the source's resolution at any scale": the finer
+    # scale shows a 400 px source in a 1000 px view, the coarser one a
+    # 200–300 px source (in the full view its cut-off is below the mid band).
+    cands = [(r, c * max(h, w)) for r, c in ([full] if full else [])]
+    cands += [(r, c * max(h, w) / 2) for r, c in ([half] if half else [])]
+    ratio, eff = min(cands)
+    out["fine_detail"] = round(ratio, 5)
+    out["effective_resolution"] = int(round(eff))
+    return out
+
+
+def _fine_ratio(a: np.ndarray, energy: np.ndarray | None, step: int) -> tuple[float, float] | None:
+    """(finest-band / mid-band power, cut-off in Nyquist units) of ``a`` seen
+    at 1/``step`` scale, on the blocks with the most ``energy``."""
+    if energy is None:
+        return None
+    n = _FFT_WINDOW
+    bx = energy.shape[1]
+    blocks = np.argsort(-energy.ravel())[:_FFT_TILES]
+    win, top, mid, ring, ring_n, off_axis, floor = _fft_masks()
+    found: list[tuple[float, float, float]] = []
+    size = n * step
+    for b in blocks:
+        y0, x0 = int(b // bx) * size, int(b % bx) * size
+        patch = a[y0:y0 + size, x0:x0 + size]
+        if step > 1:
+            patch = patch.reshape(n, step, n, step).mean(axis=(1, 3))
+        p = np.abs(np.fft.fft2((patch - patch.mean()) * win)) ** 2
+        d_mid = float(p[mid].mean())
+        if d_mid < 100.0 * floor:  # too little structure to judge
+            continue
+        ratio = float(p[top].mean()) / d_mid
+        dens = np.bincount(ring[off_axis], weights=p[off_axis], minlength=20) / np.maximum(ring_n, 1)
+        white = dens * (np.arange(20) * 0.05 + 0.025) ** 2
+        ref = float(np.median(white[4:7]))
+        above = np.nonzero(white >= 0.02 * ref)[0]
+        cut = min(1.0, (above.max() + 1) * 0.05) if above.size else 0.0
+        found.append((d_mid, ratio, cut))
+    if not found:
+        return None
+    found.sort(reverse=True)
+    best = sorted(found[:3], key=lambda t: t[1])
+    return best[len(best) // 2][1], best[len(best) // 2][2]
+
+
+_FFT_CACHE: dict[int, tuple] = {}
+
+
+def _fft_masks():
+    n = _FFT_WINDOW
+    if n not in _FFT_CACHE:
+        win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+        f = np.fft.fftfreq(n)
+        fy, fx = f[:, None], f[None, :]
+        r = np.sqrt(fy * fy + fx * fx) / 0.5  # in units of the Nyquist frequency
+        off_axis = (np.abs(fx) * n >= 3) & (np.abs(fy) * n >= 3)
+        top = (r >= 0.6) & (r <= 0.9) & off_axis
+        mid = (r >= 0.2) & (r < 0.35) & off_axis
+        ring = np.minimum((r / 0.05).astype(np.int32), 19)
+        ring_n = np.bincount(ring[off_axis], minlength=20)
+        # rounding to 8 bits leaves white noise of variance 1/12 LSB²
+        floor = (1.0 / 255.0) ** 2 / 12.0 * float((win ** 2).sum())
+        _FFT_CACHE[n] = (win, top, mid, ring, ring_n, off_axis, floor)
+    return _FFT_CACHE[n]
 
 
 def _exposure(a8: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
@@ -745,12 +976,62 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
 # The check
 # --------------------------------------------------------------------------
 
-def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits) -> np.ndarray:
-    """Decode at reduced scale to a luminance array of long side <= analysis."""
+class _Grid:
+    """The 8x8 JPEG block grid as seen in the analysis view.
+
+    ``period`` is the block size in decoded pixels (8, or less after DCT
+    scaling), ``scale`` decoded pixels per view pixel (>= 1); the flips
+    follow the EXIF orientation. ``blockiness`` is the mean step across
+    block boundaries over the mean step elsewhere, on the decoded image: 1
+    for a clean photo, 1.3 and more under heavy compression.
+    """
+
+    def __init__(self, period: int, size: tuple[int, int], view: tuple[int, int],
+                 orientation: int, blockiness: float):
+        w, h = size
+        swap = orientation in (5, 6, 7, 8)
+        # decoded axis lengths in the view's orientation
+        self.len_x, self.len_y = (h, w) if swap else (w, h)
+        self.period = period
+        self.scale = self.len_x / view[0]
+        # orientations that reverse the view's x or y axis
+        self.flip_x = orientation in (2, 3, 6, 7)
+        self.flip_y = orientation in (3, 4, 7, 8)
+        self.blockiness = blockiness
+
+    def _near(self, v: np.ndarray, length: int, flip: bool) -> np.ndarray:
+        d = (v.astype(np.float64) + 0.5) * self.scale
+        if flip:
+            d = length - d
+        m = np.mod(d, self.period)
+        dist = np.minimum(m, self.period - m)
+        return dist <= self.scale + 0.5
+
+    def on_boundary(self, ys: np.ndarray, xs: np.ndarray, across_x: np.ndarray) -> np.ndarray:
+        """Edge pixels that lie on a block boundary, across it."""
+        return np.where(across_x, self._near(xs, self.len_x, self.flip_x),
+                        self._near(ys, self.len_y, self.flip_y))
+
+
+def _jpeg_blockiness(dec: np.ndarray, period: int) -> float:
+    if dec.shape[1] < 4 * period:
+        return 1.0
+    dx = np.abs(np.diff(dec[::2].astype(np.float32), axis=1))
+    cols = np.arange(dx.shape[1]) % period == period - 1  # step from column kp-1 to kp
+    return float(dx[:, cols].mean() / max(float(dx[:, ~cols].mean()), 1e-6))
+
+
+def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits):
+    """Decode at reduced scale to a luminance array of long side <= analysis.
+
+    Returns the view and, for a JPEG, its block grid (:class:`_Grid`), else
+    ``None``.
+    """
     w, h = im.size
     long_side = max(w, h)
     target = limits.analysis_size
-    if im.format == "JPEG":
+    is_jpeg = im.format in ("JPEG", "MPO")
+    if is_jpeg:
         if long_side > target:
             scale = target / long_side
             im.draft("L", (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
@@ -758,17 +1039,26 @@ def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits) -> np
             im.draft("L", (w, h))
     im.load()
     im = _to_luma_image(im)
+    grid_info = None
+    if is_jpeg and im.mode == "L":
+        period = 8 * im.size[0] / w  # 8 px blocks, DCT-scaled by the draft
+        if period >= 2 and abs(period - round(period)) < 1e-6:
+            grid_info = (int(round(period)), im.size,
+                         _jpeg_blockiness(np.asarray(im), int(round(period))))
     im = _apply_orientation(im, orientation)
     w, h = im.size
     if max(w, h) > target:
         scale = target / max(w, h)
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         im = im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    grid = None
+    if grid_info is not None:
+        grid = _Grid(grid_info[0], grid_info[1], im.size, orientation, grid_info[2])
     a = np.asarray(im)
     if im.mode == "L":
-        return a.astype(np.float32) / 255.0
+        return a.astype(np.float32) / 255.0, grid
     a = a.astype(np.float32)
-    return np.clip(a / (65535.0 if a.max() > 255 else 255.0), 0.0, 1.0)
+    return np.clip(a / (65535.0 if a.max() > 255 else 255.0), 0.0, 1.0), grid
 
 
 def assess_photo(path: "str | os.PathLike[str]", limits: PhotoLimits = PhotoLimits()) -> FileReport:
@@ -878,7 +1168,7 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport) -> None:
             ))
 
         try:
-            view = _analysis_view(im, orientation, limits)
+            view, grid = _analysis_view(im, orientation, limits)
         except (OSError, SyntaxError, ValueError, EOFError):
             probs.append(_unreadable(
                 f"tệp {fmt} bị hỏng hoặc bị cắt cụt (chưa chép/tải xong)",
@@ -893,33 +1183,109 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport) -> None:
 
     a8 = np.clip(view * 255.0 + 0.5, 0, 255).astype(np.uint8)
     m.update(_exposure(a8, limits))
-    _judge_exposure(m, limits, probs)
-
-    sharp = _measure_edges(view, noise, limits)
+    blocky = grid.blockiness if grid is not None else 1.0
+    m["jpeg_blockiness"] = round(blocky, 3)
+    sharp = _measure_edges(view, noise, limits, grid if blocky >= _BLOCKY else None)
+    tiles = sharp.pop("_tiles", None)
     m.update(sharp)
-    ew = sharp.get("edge_width")
-    m["sharpness"] = round(1.0 / ew, 4) if ew else None
-    if ew is not None and ew > limits.max_edge_width:
-        probs.append(error(
-            "photo.blurry",
-            f"Ảnh bị mờ, không rõ nét (độ rộng đường biên {_fmt_num(ew)} px, tối đa "
-            f"{_fmt_num(limits.max_edge_width)} px ở khổ {limits.analysis_size} px).",
-            "Hãy chụp lại: giữ chắc máy (tựa tay vào vật cố định), chạm vào chủ thể trên "
-            "màn hình để lấy nét, lau ống kính, và không phóng to ảnh nhỏ hay cắt một "
-            "phần nhỏ của ảnh.",
-        ))
+    m["detail_clipped"] = _detail_clipped(a8, tiles, limits)
+    _judge_exposure(m, limits, probs)
+    _judge_sharpness(m, limits, probs, long_side)
 
     angle = sharp.get("tilt_angle")
     if angle is not None and abs(angle) >= limits.max_tilt_degrees:
         side = "ngược chiều kim đồng hồ" if angle > 0 else "theo chiều kim đồng hồ"
-        probs.append(warning(
+        severe = abs(angle) >= limits.tilt_error_degrees
+        probs.append((error if severe else warning)(
             "photo.tilted",
             f"Ảnh bị nghiêng khoảng {_fmt_num(abs(angle))}° ({side}): đường chân trời "
             "hoặc các cạnh thẳng đứng không cân.",
             f"Hãy xoay ảnh lại {_fmt_num(abs(angle))}° "
             f"{'theo chiều kim đồng hồ' if angle > 0 else 'ngược chiều kim đồng hồ'} "
-            "bằng công cụ Cắt/Xoay (Crop/Rotate) trong ứng dụng Ảnh; lần sau hãy bật "
-            "lưới (Grid) trong camera để giữ máy thẳng.",
+            "bằng công cụ Chỉnh sửa > Cắt/Xoay (Crop/Rotate) trong ứng dụng Ảnh của điện "
+            "thoại; lần sau hãy bật lưới (Grid) trong camera để giữ máy thẳng.",
+        ))
+
+
+def _detail_clipped(a8: np.ndarray, tiles: dict | None, limits: PhotoLimits) -> float | None:
+    """Share of clipped-white pixels in the tiles that carry detail.
+
+    Over-exposure burns detail: the highlights of textured areas (faces,
+    clothes, foliage, stone) clip. A lamp, a window or a white backdrop
+    also clips, but it is smooth: its tiles have few edges. So clipping is
+    counted only in the tiles with the most edges (at least the median of
+    the tiles that have any), where the subject is.
+    """
+    if not tiles:
+        return None
+    tile, ntx, nty, counts = tiles["tile"], tiles["ntx"], tiles["nty"], tiles["counts"]
+    h, w = a8.shape
+    white = np.zeros((nty * tile, ntx * tile), dtype=np.uint8)
+    white[:h, :w] = a8 >= int(round(limits.white_level * 255))
+    wsum = white.reshape(nty, tile, ntx, tile).sum(axis=(1, 3), dtype=np.int64).ravel()
+    rows = np.minimum(tile, h - np.arange(nty) * tile)
+    cols = np.minimum(tile, w - np.arange(ntx) * tile)
+    asum = (rows[:, None] * cols[None, :]).ravel().astype(np.float64)
+    has = counts >= _TILE_MIN_EDGES
+    if has.sum() < 3:
+        return None
+    rich = has & (counts >= np.median(counts[has]))
+    return round(float(wsum[rich].sum() / max(asum[rich].sum(), 1.0)), 4)
+
+
+def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem],
+                     long_side: int) -> None:
+    view_long = max(m["analysis_width"], m["analysis_height"])
+    # A photo a little smaller than the analysis size is shown enlarged to
+    # about that size on the page, so its edges look that much wider. One
+    # below the minimum size is refused as too small and judged as it is.
+    scale = max(1.0, limits.analysis_size / max(1, view_long)) if view_long >= limits.min_long_side else 1.0
+    region = m.get("edge_width")
+    ew = round(region * scale, 3) if region is not None else None
+    m["edge_width"] = ew
+    m["sharpness"] = round(1.0 / ew, 4) if ew else None
+    fine = m.get("fine_detail")
+    upscaled = fine is not None and fine < limits.min_fine_detail
+    m["upscaled"] = upscaled
+    eff = m.get("effective_resolution")
+    if upscaled:
+        # the detail of a ``source`` px photo spans ``source`` px of the view
+        source = max(50, min(long_side, int(round((eff or view_long) / 50.0)) * 50))
+        m["upscaled_from"] = source
+        probs.append(error(
+            "photo.upscaled",
+            f"Ảnh đã bị phóng to từ một ảnh nhỏ: tệp có {long_side} px nhưng chi tiết chỉ "
+            f"tương đương ảnh khoảng {source} px (thường là ảnh tải về từ Zalo, Facebook "
+            "hoặc ảnh chụp màn hình rồi phóng to).",
+            "Hãy gửi ảnh gốc chụp bằng điện thoại hoặc máy ảnh (trong thư viện Ảnh của máy "
+            "chụp), không gửi bản tải về từ Zalo/Facebook; khi gửi qua Zalo hãy chọn "
+            "“Gửi ảnh gốc” (HD). Phóng to ảnh nhỏ không làm ảnh nét hơn.",
+        ))
+    if ew is not None and ew > limits.max_edge_width:
+        what = ("bị nhòe theo một hướng, như khi máy bị rung lúc bấm chụp"
+                if m.get("shake_direction") is not None and ew > (m.get("sharp_region_width") or 0)
+                else "ngay cả vùng nét nhất của ảnh (chủ thể) cũng mờ")
+        probs.append(error(
+            "photo.blurry",
+            f"Ảnh bị mờ, không rõ nét: {what} (độ rộng đường biên {_fmt_num(ew)} px, tối đa "
+            f"{_fmt_num(limits.max_edge_width)} px ở khổ {limits.analysis_size} px).",
+            "Hãy chụp lại: chạm vào chủ thể trên màn hình điện thoại để lấy nét, giữ chắc "
+            "máy (tựa tay vào vật cố định, bấm chụp nhẹ), lau ống kính; không phóng to ảnh "
+            "nhỏ hay cắt một phần nhỏ của ảnh.",
+        ))
+    elif m.get("jpeg_blockiness", 1.0) >= limits.max_blockiness:
+        probs.append(error(
+            "photo.blurry",
+            "Ảnh không rõ nét: ảnh bị nén quá mức, vỡ thành các ô vuông, mất chi tiết.",
+            "Hãy gửi ảnh gốc từ điện thoại; không gửi ảnh đã qua nhiều lần nén (chụp màn "
+            "hình, tải về từ mạng xã hội, ứng dụng giảm dung lượng).",
+        ))
+    elif upscaled:
+        probs.append(error(
+            "photo.blurry",
+            f"Ảnh không rõ nét khi đăng: ảnh bị phóng to nên thiếu chi tiết (chỉ tương đương "
+            f"ảnh khoảng {m['upscaled_from']} px).",
+            "Hãy gửi ảnh gốc (không phải bản tải về từ Zalo/Facebook hay bản đã phóng to).",
         ))
 
 
@@ -955,9 +1321,18 @@ def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]
     dark = (m["highlights_p99"] < limits.dark_highlight and mean < limits.dark_mean) or (
         m["black_fraction"] > limits.max_black_fraction
     )
-    bright = (mean > limits.bright_mean and m["white_fraction"] >= limits.bright_white_fraction) or (
-        m["white_fraction"] > limits.max_white_fraction
-    )
+    white = m["white_fraction"]
+    burnt = m.get("detail_clipped")
+    if burnt is None:  # no detail anywhere to judge by: the frame alone decides
+        bright = (mean > limits.bright_mean and white >= limits.bright_white_fraction) or (
+            white > limits.max_white_fraction)
+    else:
+        # Clipping is a defect where it burns detail (the subject), not on
+        # lamps, windows or a white backdrop, which are smooth.
+        bright = (white > limits.max_white_fraction and burnt >= limits.burnt_detail_large) or (
+            white >= limits.bright_white_fraction and burnt >= limits.burnt_detail
+            and mean >= limits.burnt_mean) or (
+            white >= limits.bright_white_fraction and mean >= limits.washed_white_mean)
     if dark:
         probs.append(error(
             "photo.too_dark",
@@ -979,13 +1354,23 @@ def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]
     # Low contrast is judged apart from exposure: an underexposed photo has a
     # short tonal range too, but its tones still run down to black (high
     # Michelson contrast), and the "too dark" hint already fixes it.
-    if m["tonal_range"] < limits.min_tonal_range and m["michelson_contrast"] < limits.min_michelson:
+    flat = m["michelson_contrast"] < limits.min_michelson
+    if flat and m["tonal_range"] < limits.min_tonal_range:
+        probs.append(error(
+            "photo.low_contrast",
+            f"Ảnh mờ nhạt, bạc màu, thiếu tương phản (dải sáng tối chỉ còn "
+            f"{round(m['tonal_range'] * 100)}%, một cảnh bình thường có từ 60% trở lên): ảnh "
+            "trông xám, như phủ sương.",
+            "Hãy lau ống kính, tránh chụp ngược sáng hoặc qua kính rồi chụp lại; hoặc mở ảnh "
+            "gốc trong ứng dụng Ảnh, chọn Chỉnh sửa > “Tự động” hoặc tăng “Tương phản”, rồi "
+            "gửi lại ảnh đã chỉnh.",
+        ))
+    elif flat and m["tonal_range"] < limits.soft_tonal_range:
         probs.append(warning(
             "photo.low_contrast",
-            f"Ảnh mờ nhạt, thiếu tương phản (dải sáng tối chỉ {round(m['tonal_range'] * 100)}%): "
-            "ảnh trông xám, như có sương.",
-            "Hãy lau ống kính, tránh chụp ngược sáng hoặc qua kính; có thể dùng chức năng "
-            "“Tự động”/“Tương phản” trong ứng dụng Ảnh để tăng tương phản.",
+            f"Ảnh hơi nhạt, ít tương phản (dải sáng tối {round(m['tonal_range'] * 100)}%). "
+            "Nếu cảnh vốn có sương, khói thì có thể giữ nguyên.",
+            "Có thể dùng chức năng “Tự động”/“Tương phản” trong ứng dụng Ảnh để ảnh rõ hơn.",
         ))
 
 
