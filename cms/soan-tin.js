@@ -74,6 +74,8 @@ window.CMS_MANUAL_INIT = true;
         deployPreviewPendingButtonLabel: 'Xem kết quả kiểm tra',
         deployPreviewButtonLabel: 'Kết quả kiểm tra',
         backCollection: ' Đang viết %{collectionLabel}',
+        deleteUnpublishedEntry: 'Xóa tin, bài này (chưa đăng)',
+        deleteUnpublishedChanges: 'Bỏ các thay đổi chưa đăng',
       },
       editorWidgets: {
         markdown: {
@@ -124,7 +126,14 @@ window.CMS_MANUAL_INIT = true;
         copyName: 'Sao chép tên',
         copied: 'Đã sao chép',
       },
-      mediaLibraryModal: { close: 'Đóng' },
+      mediaLibraryModal: {
+        close: 'Đóng',
+        chooseSelected: 'Dùng ảnh đã chọn',
+        deleteSelected: 'Xóa ảnh đã chọn',
+        uploading: 'Đang tải lên…',
+        upload: 'Tải ảnh lên',
+        images: 'Ảnh của tin, bài',
+      },
     },
     ui: {
       settingsDropdown: { account: 'Tài khoản', logOut: 'Đăng xuất' },
@@ -148,6 +157,7 @@ window.CMS_MANUAL_INIT = true;
         loading: 'Đang tải tin, bài chờ duyệt',
       },
       workflowList: { draftHeader: 'Bản nháp', inReviewHeader: 'Đang duyệt', readyHeader: 'Sẵn sàng đăng' },
+      workflowCard: { publishNewEntry: 'Đăng (Ban Biên tập)', publishChanges: 'Đăng thay đổi (Ban Biên tập)' },
     },
   };
 
