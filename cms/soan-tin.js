@@ -202,6 +202,59 @@ window.CMS_MANUAL_INIT = true;
     if (changed) input.files = renamed.files;
   }
 
+  // After the first save of a new item, Decap 3.16 stays on the same editor
+  // and never asks for the branch's status (its poll starts only when the editor
+  // opens an existing entry), so the contributor would not see the check's
+  // verdict. Once the address is the saved entry's, open it afresh.
+  function reopenSavedEntry() {
+    var started = Date.now();
+    var timer = setInterval(function () {
+      if (location.hash.indexOf('/entries/') !== -1) {
+        clearInterval(timer);
+        setTimeout(function () { location.reload(); }, 800);
+      } else if (Date.now() - started > 15000) {
+        clearInterval(timer);
+      }
+    }, 200);
+  }
+
+  // Accessibility gaps of Decap 3.16's editor that axe-core reports as serious
+  // or critical, filled in on the live page (Decap re-renders, so on every
+  // change): the rich-text body has no accessible name; the rich-text/Markdown
+  // switch has neither a name nor a state; the headings menu's button sits
+  // inside another button (the menu's own, which keeps the keyboard focus).
+  function fillAccessibility(root) {
+    root.querySelectorAll('[data-slate-editor="true"]:not([aria-label])').forEach(function (el) {
+      el.setAttribute('aria-label', 'Nội dung');
+    });
+    root.querySelectorAll('button[role="switch"]').forEach(function (el) {
+      var control = el.closest('[class*="-ControlContainer"]') || document;
+      var checked = control.querySelector('[data-slate-editor]') ? 'false' : 'true';
+      if (el.getAttribute('aria-checked') !== checked) el.setAttribute('aria-checked', checked);
+      if (!el.hasAttribute('aria-label')) el.setAttribute('aria-label', 'Soạn bằng Markdown');
+    });
+    root.querySelectorAll('[role="button"][aria-haspopup] button:not([aria-hidden])').forEach(function (el) {
+      var menu = el.closest('[role="button"]');
+      if (el.title && !menu.hasAttribute('aria-label')) menu.setAttribute('aria-label', el.title);
+      // Not focusable, not a target: taps and keys reach the menu's own button.
+      el.setAttribute('tabindex', '-1');
+      el.setAttribute('aria-hidden', 'true');
+      el.disabled = true;
+      el.style.pointerEvents = 'none';
+    });
+  }
+
+  function watchAccessibility() {
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fillAccessibility(document); });
+    }).observe(document.body, { childList: true, subtree: true, attributes: true,
+      attributeFilter: ['class'] });
+    fillAccessibility(document);
+  }
+
   window.MTTQ_SOAN_TIN = { cleanPhotoName: cleanPhotoName };
 
   window.addEventListener('DOMContentLoaded', function () {
@@ -209,6 +262,16 @@ window.CMS_MANUAL_INIT = true;
     if (!CMS) return;
     CMS.registerLocale('vi', merge(CMS.getLocale('vi'), VI));
     document.addEventListener('change', renameChosenPhotos, true);
+    watchAccessibility();
+    var wasNew = false;
+    CMS.registerEventListener({
+      name: 'preSave',
+      handler: function () { wasNew = /\/new$/.test(location.hash); },
+    });
+    CMS.registerEventListener({
+      name: 'postSave',
+      handler: function () { if (wasNew) reopenSavedEntry(); },
+    });
     CMS.init();
   });
 })();

@@ -44,6 +44,7 @@ DECAP_SERVER = CMS_DIR / "node_modules" / "decap-server" / "dist" / "index.js"
 CMS_BRANCH_PREFIX = "cms"
 _LOCAL_ORIGIN = re.compile(r"^https?://(localhost|127\.0\.0\.1)(:\d+)?$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
+PREVIEW_WAIT = 90  # seconds a status request waits for the check
 MAX_REQUEST_BYTES = 60 * 1024 * 1024  # decap-server itself takes 50 MB of JSON
 
 
@@ -72,21 +73,23 @@ class Verdicts:
         self.base = base
         self.check = check  # (content_root) -> (ok, markdown summary)
         self.results: dict[str, tuple[bool, str]] = {}
-        self.running: set[str] = set()
+        self.running: dict[str, threading.Event] = {}
         self.lock = threading.Lock()
 
-    def state(self, commit: str) -> tuple[bool, str] | None:
-        """The verdict, or None while it is being made (then it is started)."""
+    def state(self, commit: str, wait: float = 0) -> tuple[bool, str] | None:
+        """The verdict, or None while it is being made (it is started if need be),
+        waiting up to ``wait`` seconds for it."""
         with self.lock:
             if commit in self.results:
                 return self.results[commit]
-            if commit in self.running:
-                return None
-            self.running.add(commit)
-        threading.Thread(target=self._make, args=(commit,), daemon=True).start()
-        return None
+            done = self.running.get(commit)
+            if done is None:
+                done = self.running[commit] = threading.Event()
+                threading.Thread(target=self._make, args=(commit, done), daemon=True).start()
+        done.wait(wait)
+        return self.results.get(commit)
 
-    def _make(self, commit: str) -> None:
+    def _make(self, commit: str, done: threading.Event) -> None:
         folder = Path(tempfile.mkdtemp(prefix="soan-tin-check-"))
         tree = folder / "tree"
         try:
@@ -102,7 +105,8 @@ class Verdicts:
             shutil.rmtree(folder, ignore_errors=True)
         with self.lock:
             self.results[commit] = result
-            self.running.discard(commit)
+            self.running.pop(commit, None)
+        done.set()
 
 
 def run_check(content_root: Path, base: str) -> tuple[bool, str]:
@@ -207,6 +211,8 @@ def _handler(server: "FormServer"):
             except urllib.error.HTTPError as exc:
                 status, body = exc.code, exc.read()
             self._send(status, body, "application/json; charset=utf-8")
+            if status == 200 and isinstance(request, dict) and request.get("action") == "persistEntry":
+                server.saved(request.get("params") or {})
 
     return Handler
 
@@ -240,10 +246,20 @@ class FormServer:
             return None
         if not _COMMIT.match(commit):
             return None
-        result = self.verdicts.state(commit)
+        # Decap asks once after a save (three times, 5 s apart): the answer waits
+        # for the check, as a forge's commit status would appear when CI ends.
+        result = self.verdicts.state(commit, wait=PREVIEW_WAIT)
         if result is None:
-            return None  # not yet: Decap asks again every 5 s (24 times)
+            return None  # not yet: Decap may ask again
         return {"url": f"http://127.0.0.1:{self.port}/ket-qua/{commit}.html", "status": "SUCCESS"}
+
+    def saved(self, params: dict) -> None:
+        """A submission was saved: start its check now, as CI starts on a push."""
+        entry = params.get("entry") or (params.get("dataFiles") or [{}])[0]
+        collection = (params.get("options") or {}).get("collectionName")
+        if isinstance(entry, dict) and entry.get("slug") and collection:
+            threading.Thread(target=self.preview, daemon=True,
+                             args=({"collection": collection, "slug": entry["slug"]},)).start()
 
     def start(self) -> "FormServer":
         if not DECAP_SERVER.is_file():
