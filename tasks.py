@@ -269,6 +269,51 @@ def soan_tin(c, repo=None, content=str(paths.DEFAULT_CONTENT_DIR),
         form.stop()
 
 
+@task(help={"file": "tệp Word (.docx) nhận qua thư điện tử, Zalo",
+            "type": "tin hoặc bai (mặc định: đoán theo độ dài)",
+            "unit": "mã đơn vị (data/units.yaml)", "topic": "mã chủ đề (data/topics.yaml)",
+            "event": "lúc diễn ra sự kiện, ví dụ '13/05/2025 08:00'",
+            "author": "người viết",
+            "submitted": "lúc thư điện tử, tin nhắn đến Ban Biên tập (tính hạn gửi), "
+                         "ví dụ '14/05/2025 07:45'",
+            "content": "thư mục nội dung"})
+def import_docx(c, file, type=None, unit=None, topic=None, event=None, author=None,
+                submitted=None, content=str(paths.DEFAULT_CONTENT_DIR)):
+    """Nhập một tệp Word (.docx): tạo thư mục tin, bài với ảnh và chú thích, rồi kiểm tra."""
+    from mttq.build import load_settings
+    from mttq.check import format_text
+    from mttq.intake.docx import DocxError, import_docx as run_import
+    from mttq.settings import registries_from_settings
+
+    registries = registries_from_settings(load_settings(DEV_SETTINGS))
+    try:
+        result = run_import(Path(file), Path(content), registries, item_type=type, unit=unit,
+                            topic=topic, event=event, author=author, submitted=submitted)
+    except DocxError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=2)
+    except Exception as exc:  # never a traceback for a contributor's file
+        print(f"LỖI: không nhập được tệp '{Path(file).name}' ({type_name(exc)}). Hãy mở bằng "
+              "Word, lưu lại thành .docx rồi nhập lại; nếu vẫn lỗi, báo cho người quản trị.",
+              file=sys.stderr)
+        raise Exit(code=2)
+    print(f"Đã tạo {result.folder}/index.md ({result.title or 'chưa có tiêu đề'}; "
+          f"{len(result.photos)} ảnh: {', '.join(result.photos) or 'không có'})")
+    for note in result.notes:
+        print(f"  • {note}")
+    print()
+    report = _run_check([str(result.folder)], content, True, None)
+    print(format_text(report))
+    if not report.ok:
+        print(f"Điền các trường còn thiếu trong {result.folder}/index.md (ví dụ --unit, --topic, "
+              f"--event khi nhập), rồi: invoke check {result.folder}")
+    raise Exit(code=0 if report.ok else 1)
+
+
+def type_name(exc: BaseException) -> str:
+    return type(exc).__name__
+
+
 @task(help={"event": "thời điểm sự kiện, ví dụ '2025-05-09 08:00'",
             "submitted": "thời điểm gửi tin, bài", "format": "text hoặc json"})
 def deadline(c, event, submitted=None, format="text"):
