@@ -91,3 +91,15 @@ def test_no_reader_page_loads_the_forms_scripts(fixture_site):
     for page in pages:
         scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", page.read_text(encoding="utf-8"))
         assert not [s for s in scripts if "soan-tin" in s or "decap" in s], page
+
+
+def test_the_forms_status_is_the_one_the_pull_request_workflow_sets():
+    from mttq.build import load_settings
+
+    backend = load_settings(ROOT / "publishconf.py")["MTTQ_CMS_BACKEND"]
+    assert backend["name"] in ("github", "gitlab")  # the forges whose Decap backend opens PRs
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pr-check.yml").read_text(
+        encoding="utf-8"))
+    step = workflow["jobs"]["form-status"]["steps"][0]
+    assert f'\\"context\\": \\"{backend["preview_context"]}\\"' in step["run"]
+    assert workflow["jobs"]["form-status"]["needs"] == "check"
