@@ -155,6 +155,9 @@ window.CMS_MANUAL_INIT = true;
         workflowHeading: 'Tin, bài đang chờ duyệt',
         newPost: 'Viết tin, bài mới',
         loading: 'Đang tải tin, bài chờ duyệt',
+        dateFormat: 'DD/MM/YYYY',
+        description: '%{smart_count} tin, bài đang chờ duyệt, %{readyCount} sẵn sàng đăng. |||| ' +
+          '%{smart_count} tin, bài đang chờ duyệt, %{readyCount} sẵn sàng đăng.',
       },
       workflowList: { draftHeader: 'Bản nháp', inReviewHeader: 'Đang duyệt', readyHeader: 'Sẵn sàng đăng' },
       workflowCard: { publishNewEntry: 'Đăng (Ban Biên tập)', publishChanges: 'Đăng thay đổi (Ban Biên tập)' },
@@ -244,18 +247,46 @@ window.CMS_MANUAL_INIT = true;
     });
   }
 
+  // What a contributor does not use: the list of all items (see avoidTheFullList)
+  // and the site-wide media library (an upload there would go to the main branch).
+  function hideForContributors(root) {
+    root.querySelectorAll('header a[href="#/"], header button').forEach(function (el) {
+      var text = (el.innerText || '').trim();
+      if ((el.tagName === 'A' || text === 'Ảnh') && el.style.display !== 'none') {
+        el.style.display = 'none';
+      }
+    });
+  }
+
   function watchAccessibility() {
     var pending = false;
     new MutationObserver(function () {
       if (pending) return;
       pending = true;
-      requestAnimationFrame(function () { pending = false; fillAccessibility(document); });
+      requestAnimationFrame(function () {
+        pending = false;
+        fillAccessibility(document);
+        hideForContributors(document);
+      });
     }).observe(document.body, { childList: true, subtree: true, attributes: true,
       attributeFilter: ['class'] });
     fillAccessibility(document);
   }
 
+  // The list of all items (Decap's collection page) shows the published items
+  // as empty rows (Decap cannot read their `Key: value` header) and is no
+  // contributor's business: they need “Viết tin, bài mới” and their own items
+  // waiting for review. The list's address leads to the latter.
+  function avoidTheFullList() {
+    if (/^#?\/?(collections(\/[^/]*)?\/?)?$/.test(location.hash) || location.hash === '#/') {
+      location.replace('#/workflow');
+    }
+  }
+
   window.MTTQ_SOAN_TIN = { cleanPhotoName: cleanPhotoName };
+  // Now, before decap-cms.js runs: its router reads the address when it loads.
+  avoidTheFullList();
+  window.addEventListener('hashchange', avoidTheFullList);
 
   window.addEventListener('DOMContentLoaded', function () {
     var CMS = window.CMS;
