@@ -253,7 +253,13 @@ def soan_tin(c, repo=None, content=str(paths.DEFAULT_CONTENT_DIR),
     from mttq.intake.cms_server import FormServer, FormServerError
     from mttq.preview import serve_and_rebuild
 
+    import signal
+
     target = _form_repository(repo)
+    def stop(*_):  # `kill` stops it as Ctrl+C does: decap-server is stopped too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         form = FormServer(target, port=8081).start()
     except (FormServerError, OSError) as exc:

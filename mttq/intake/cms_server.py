@@ -60,6 +60,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """In the child: decap-server gets SIGTERM when this process dies (Linux; elsewhere
+    a no-op), so a killed ``invoke soan-tin`` leaves no server behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
                           check=True).stdout
@@ -272,7 +284,8 @@ class FormServer:
         env = {**os.environ, "MODE": "git", "GIT_REPO_DIRECTORY": str(self.repo),
                "PORT": str(self.decap_port), "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "warn"}
         self.process = subprocess.Popen([self.node, str(DECAP_SERVER)], env=env, cwd=self.repo,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 20
         while True:
             try:
