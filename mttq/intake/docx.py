@@ -32,6 +32,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..header import photo_markdown
 from ..item import ITEM_TYPES, Registries
 from ..text import nfc, slugify
 from ..workdays import LOCAL_TZ, parse_local_datetime
@@ -57,6 +58,7 @@ p[style-name='Chú thích'] => p.caption:fresh
 _KEEP = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}  # kept byte for byte
 _CONVERT = {"GIF", "BMP", "TIFF"}  # re-saved as PNG: the same pixels, a format the site takes
 _DRAWINGS = ("image/x-emf", "image/x-wmf", "image/emf", "image/wmf", "image/x-pict")
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _AUTO_ALT = re.compile(r"automatically generated|được tạo tự động|tự động tạo", re.I)
 
 
@@ -379,8 +381,11 @@ def import_docx(path: Path, content_root: Path, registries: Registries, *,
     except Exception as exc:  # mammoth on a broken document
         raise DocxError(f"Không đọc được nội dung tệp '{path.name}' ({type(exc).__name__}): hãy "
                         "mở bằng Word, lưu lại thành .docx rồi nhập lại.") from exc
+    # Word text may hold control characters (a vertical tab for a manual line break
+    # in old files) that XML refuses: they are spaces to a reader.
+    markup = _XML_INVALID.sub(" ", result.value)
     try:
-        root = etree.fromstring(f"<root>{result.value}</root>")
+        root = etree.fromstring(f"<root>{markup}</root>")
     except etree.ParseError as exc:
         raise DocxError(f"Không chuyển được nội dung tệp '{path.name}': hãy mở bằng Word, lưu "
                         "lại thành .docx rồi nhập lại.") from exc
@@ -474,8 +479,6 @@ def import_docx(path: Path, content_root: Path, registries: Registries, *,
         for line in lines:
             if isinstance(line, _Photo):
                 if line.name:
-                    from ..header import photo_markdown
-
                     body.append(photo_markdown(line.name, line.caption))
             elif line:
                 body.append(line)

@@ -9,6 +9,7 @@ site itself, under ``/soan-tin/`` only: no reader page loads it.
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
@@ -74,9 +75,15 @@ class CmsGenerator(Generator):
         registries = registries_from_settings(settings)
         config = cms_config(registries, settings["MTTQ_CMS_BACKEND"],
                             today_from_setting(settings["MTTQ_TODAY"]))
+        # The site's logo on the login page. No `site_url`: Decap would print it in the
+        # editor's toolbar, where a phone has no room.
+        siteurl = settings.get("SITEURL", "")
+        if settings.get("SITELOGO"):
+            config["logo_url"] = f"{siteurl}/{settings['SITELOGO'].lstrip('/')}"
         put("config.yml", config_yaml(config).encode("utf-8"))
         page = (CMS_DIR / "index.html").read_text(encoding="utf-8")
-        put("index.html", page.replace("{{ SITENAME }}", settings.get("SITENAME", "")).encode("utf-8"))
+        put("index.html", page.replace("{{ SITENAME }}", html.escape(settings.get("SITENAME", "")))
+            .encode("utf-8"))
         for name in OWN_FILES:
             put(name, source=CMS_DIR / name)
         for source in decap_files():

@@ -105,6 +105,8 @@ def phone(browser):
 
 def open_new_item(page, url: str) -> None:
     page.goto(url)
+    page.get_by_role("button", name="Đăng nhập").wait_for()
+    page.screenshot(path=str(artefact("soan-tin", "login-phone.png")))
     page.get_by_role("button", name="Đăng nhập").click()
     # A contributor lands on their items waiting for review, not on the list of all items.
     page.get_by_role("heading", name="Tin, bài đang chờ duyệt").wait_for()
