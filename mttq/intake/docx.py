@@ -96,10 +96,18 @@ def _sniff(path: Path) -> None:
         head = handle.read(8)
         if head == OLE_SIGNATURE:
             # An encrypted .docx is an OLE compound file with an "EncryptionInfo"
-            # stream; its directory names it in UTF-16 near the start.
+            # stream, which its directory names in UTF-16 (the directory may sit
+            # anywhere in the file: all of it is read, at most MAX_DOCX_BYTES).
             handle.seek(0)
-            start = handle.read(4 * 1024 * 1024)
-            if "EncryptionInfo".encode("utf-16-le") in start:
+            name = "EncryptionInfo".encode("utf-16-le")
+            encrypted, tail = False, b""
+            while not encrypted:
+                chunk = handle.read(1024 * 1024)
+                if not chunk:
+                    break
+                encrypted = name in tail + chunk
+                tail = chunk[-len(name):]
+            if encrypted:
                 raise DocxError(
                     f"Tệp '{path.name}' được đặt mật khẩu. Hãy xin người gửi bỏ mật khẩu "
                     "(trong Word: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng mật khẩu, "
