@@ -256,6 +256,24 @@ def test_a_blurry_photo_gets_the_photo_blurry_message_in_the_forms_verdict(form,
     assert "photo.blurry" in {p["code"] for f in report["files"] for p in f["problems"]}
 
 
+def test_the_form_speaks_vietnamese_and_fits_a_phone(form, phone):
+    open_new_item(phone, form["url"])
+    phone.get_by_role("button", name="Thêm ảnh").click()
+    text = phone.inner_text("body")
+    for label in ("Lưu và gửi", "Tiêu đề", "Chủ đề", "Đơn vị gửi", "Lúc diễn ra sự kiện",
+                  "Tóm tắt", "Nội dung", "Chọn ảnh", "Chú thích ảnh", "Thay đổi chưa được lưu"):
+        assert label.casefold() in text.casefold(), label
+    english = [w for w in ("Save", "Publish", "Unsaved", "Choose", "Status", "Add ", "Writing in",
+                           "optional", "Rich Text", "Delete") if w in text]
+    assert not english, english
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Every choice of the form is on screen, none cut off at the right edge.
+    right = phone.evaluate("""() => Math.max(...[...document.querySelectorAll(
+        'button, input, textarea, [role=button]')].filter(e => e.offsetParent)
+        .map(e => e.getBoundingClientRect().right))""")
+    assert right <= PHONE["width"], right
+
+
 def test_the_form_has_no_serious_axe_violation_at_phone_size(form, phone, axe_source):
     open_new_item(phone, form["url"])
     phone.evaluate(axe_source + "\n;undefined")  # not a <script>: the form's CSP allows none
