@@ -250,6 +250,75 @@ def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None
     print("  4. Commit, push và mở pull request (xem docs/huong-dan-cong-tac-vien.md).")
 
 
+FORM_REPO = paths.DEFAULT_CACHE_DIR / "soan-tin-repo"
+
+
+def _form_repository(repo: str | None) -> Path:
+    """The git repository the local form saves to: by default a clone of this one
+    (decap-server switches branches in its work tree; this one's stays as it is)."""
+    import subprocess
+
+    if repo:
+        return Path(repo).resolve()
+    target = Path(FORM_REPO).resolve()
+    if not (target / ".git").exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "clone", "--quiet", "--branch", "main", str(ROOT), str(target)],
+                       check=True)
+    for key, value in (("user.name", "Biểu mẫu gửi tin, bài"), ("user.email", "soan-tin@localhost")):
+        known = subprocess.run(["git", "-C", str(target), "config", key], capture_output=True,
+                               text=True).stdout.strip()
+        if not known:
+            subprocess.run(["git", "-C", str(target), "config", key, value], check=True)
+    return target
+
+
+@task(help={"repo": "kho git nhận tin, bài gửi từ biểu mẫu (mặc định: cache/soan-tin-repo, "
+                    "bản sao của kho này)",
+            "content": "thư mục nội dung", "output": "thư mục kết quả",
+            "port": "cổng xem trang (mặc định 8000)"})
+def soan_tin(c, repo=None, content=str(paths.DEFAULT_CONTENT_DIR),
+             output=str(paths.DEFAULT_OUTPUT_DIR), port=8000):
+    """Biểu mẫu gửi tin, bài trên máy này (không cần forge): mỗi lần lưu thành một nhánh git."""
+    from mttq.commands.soan_tin import FormServer, FormServerError
+    from mttq.commands.preview import serve_and_rebuild
+
+    import signal
+
+    target = _form_repository(repo)
+    def stop(*_):  # `kill` stops it as Ctrl+C does: decap-server is stopped too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        form = FormServer(target, port=8081).start()
+    except (FormServerError, OSError) as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        raise Exit(code=1)
+    print(f"Biểu mẫu: http://127.0.0.1:{port}/soan-tin/ (bấm “Đăng nhập”, không cần mật khẩu).")
+    print(f"Mỗi tin, bài lưu thành một nhánh của {target}: "
+          f"git -C {shlex.quote(str(target))} branch --list 'cms/*'")
+    try:
+        serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, "127.0.0.1", int(port),
+                          _print_build)
+    finally:
+        form.stop()
+
+
+@task(help={"file": "tệp Word (.docx) nhận qua thư điện tử, Zalo",
+            "type": "tin hoặc bai (mặc định: đoán theo độ dài)",
+            "unit": "mã đơn vị (data/units.yaml)", "topic": "mã chủ đề (data/topics.yaml)",
+            "event": "lúc diễn ra sự kiện, ví dụ '13/05/2025 08:00'",
+            "author": "người viết",
+            "submitted": "lúc thư điện tử, tin nhắn đến Ban Biên tập (tính hạn gửi), "
+                         "ví dụ '14/05/2025 07:45'",
+            "content": "thư mục nội dung"})
+def import_docx(c, file, type=None, unit=None, topic=None, event=None, author=None,
+                submitted=None, content=str(paths.DEFAULT_CONTENT_DIR)):
+    """Nhập một tệp Word (.docx): tạo thư mục tin, bài với ảnh và chú thích, rồi kiểm tra."""
+    raise Exit(code=cli.import_docx(file, type, unit, topic, event, author, submitted, content))
+
+
 @task(help={"event": "thời điểm sự kiện, ví dụ '2025-05-09 08:00'",
             "submitted": "thời điểm gửi tin, bài", "format": "text hoặc json"})
 def deadline(c, event, submitted=None, format="text"):

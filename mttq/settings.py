@@ -98,6 +98,13 @@ DEFAULTS = {
         "đăng lại cần được gỡ hoặc ghi rõ đã gỡ.",
         "Không dùng tin, bài, ảnh vào mục đích quảng cáo, thương mại.",
     ),
+    # The web form for contributors (Decap CMS, docs/soan-tin.md): its address,
+    # and the Decap `backend` block it saves to. The default is the local git
+    # mode of `invoke soan-tin` (decap-server on this computer); publishconf.py
+    # names the office's forge. No secret ever goes here.
+    "MTTQ_CMS_PATH": "soan-tin",
+    "MTTQ_CMS_BACKEND": {"name": "proxy", "proxy_url": "http://localhost:8081/api/v1",
+                         "branch": "main"},
 }
 
 

@@ -12,8 +12,8 @@ FLOORS = {
     "calendar": 1, "registry": 1, "deploy": 1,
     "content": 2, "photos": 2,
     "outputs": 3, "reports": 3,
-    "settings": 4,
-    "commands": 5, "intake": 5,
+    "settings": 4, "intake": 4,
+    "commands": 5,
     "mttq_site": 6,  # the Pelican plugin: adapters over all of the above
 }
 

@@ -204,6 +204,42 @@ def record_submissions(pull_request: str, opened_at: str, merge_commit: str = "H
     return 0
 
 
+# --- Word documents ------------------------------------------------------------------------
+
+def import_docx(file: str, item_type: str | None = None, unit: str | None = None,
+                topic: str | None = None, event: str | None = None, author: str | None = None,
+                submitted: str | None = None, content: str = str(paths.DEFAULT_CONTENT_DIR)) -> int:
+    """A Word file becomes a bundle (mttq/intake/docx.py), then the check judges it:
+    0 it passes, 1 created with problems to fix, 2 refused (nothing written)."""
+    from mttq.commands.build import load_settings
+    from mttq.commands.formats import format_text
+    from mttq.intake.docx import DocxError, import_docx as run_import
+    from mttq.settings import registries_from_settings
+
+    registries = registries_from_settings(load_settings(DEV_SETTINGS))
+    try:
+        result = run_import(Path(file), Path(content), registries, item_type=item_type, unit=unit,
+                            topic=topic, event=event, author=author, submitted=submitted)
+    except DocxError as exc:
+        _err(str(exc))
+        return 2
+    except Exception as exc:  # never a traceback for a contributor's file
+        _err(f"không nhập được tệp '{Path(file).name}' ({type(exc).__name__}). Hãy mở bằng "
+             "Word, lưu lại thành .docx rồi nhập lại; nếu vẫn lỗi, báo cho người quản trị.")
+        return 2
+    print(f"Đã tạo {result.folder}/index.md ({result.title or 'chưa có tiêu đề'}; "
+          f"{len(result.photos)} ảnh: {', '.join(result.photos) or 'không có'})")
+    for note in result.notes:
+        print(f"  • {note}")
+    print()
+    report = run_check([str(result.folder)], content)
+    print(format_text(report))
+    if not report.ok:
+        print(f"Điền các trường còn thiếu trong {result.folder}/index.md (ví dụ --unit, --topic, "
+              f"--event khi nhập), rồi: .venv/bin/mttq check {result.folder}")
+    return 0 if report.ok else 1
+
+
 # --- the `mttq` command --------------------------------------------------------------------
 
 _ARGPARSE_VI = {

@@ -52,6 +52,8 @@ PR_JOB_COMMANDS = (
 
 PUBLISH_JOB_COMMANDS = (
     "python -m pip install -r requirements.txt",
+    # Decap CMS for the web form /soan-tin/, pinned by cms/package-lock.json.
+    "npm ci --prefix cms --no-audit --no-fund",
     "python -m invoke publish",
     'python -m invoke deploy --to "$MTTQ_DEPLOY_TO"',
 )

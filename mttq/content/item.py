@@ -539,6 +539,8 @@ def read_item(
     location_type = section if section in ITEM_TYPES else None
     item.meta, meta_problems = _validate_meta(parsed.fields, registries, location_type)
     item.problems.extend(meta_problems)
+    for line, message, hint in parsed.errors:
+        item.problems.append(P.error("meta.front_matter", message, hint, line=line))
     for dup in parsed.duplicates:
         item.problems.append(P.error("meta.duplicate", f"Trường '{dup.key}' được ghi hai lần.",
                                      "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line))

@@ -17,7 +17,7 @@ class DataFileError(ValueError):
     """The file is not data we accept; the message (Vietnamese) says why and where."""
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+class NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
@@ -26,7 +26,7 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-class _NoAliasDatesAsText(_NoAliasLoader):
+class _NoAliasDatesAsText(NoAliasLoader):
     """Dates stay text, so that a bad date gets a readable message, not a crash."""
 
 
@@ -39,7 +39,7 @@ def load_yaml(text: str, *, dates_as_text: bool = False):
     if len(text.encode("utf-8", "surrogatepass")) > MAX_DATA_BYTES:
         raise DataFileError(f"tệp lớn hơn {MAX_DATA_BYTES // 1_000_000} MB.")
     try:
-        return yaml.load(text, Loader=_NoAliasDatesAsText if dates_as_text else _NoAliasLoader)  # noqa: S506
+        return yaml.load(text, Loader=_NoAliasDatesAsText if dates_as_text else NoAliasLoader)  # noqa: S506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}: " if mark else ""

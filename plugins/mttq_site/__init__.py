@@ -6,6 +6,7 @@
 - photos: encode/copy the planned photo renditions (cached, in parallel)
 - selected: rewrite only the pages showing an edited item (``invoke serve``)
 - parallel: a second process renders the item and keyword pages
+- cms: the web form for contributors, /soan-tin/ (Decap CMS)
 """
 import os
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Content
 
+from .cms import get_generators as cms_generators
 from .feeds import get_generators as feed_generators
 from .links import link_items
 from .photos import place_renditions
@@ -130,6 +132,7 @@ def register():
     signals.get_generators.connect(search_generators)
     signals.get_generators.connect(feed_generators)
     signals.get_generators.connect(report_generators)
+    signals.get_generators.connect(cms_generators)
     signals.static_generator_finalized.connect(drop_static_content)
     signals.content_written.connect(record_written)
     signals.all_generators_finalized.connect(contexts_ready)

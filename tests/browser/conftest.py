@@ -69,14 +69,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_block(root: Path, port: int) -> str:
-    """The repo's server block, listening on ``port`` and serving ``root``."""
+def server_block(root: Path, port: int, includes: tuple[Path, ...] = ()) -> str:
+    """The repo's server block, listening on ``port`` and serving ``root``
+    (with ``includes``, snippets such as ``soan-tin.conf``, inside it)."""
     conf = NGINX_CONF.read_text(encoding="utf-8")
     conf, listens = re.subn(r"^\s*listen\s+[^;]+;\n", "", conf, flags=re.M)
     conf, roots = re.subn(r"^(\s*)root\s+[^;]+;", rf"\1root {root};\n\1listen 127.0.0.1:{port};",
                           conf, count=1, flags=re.M)
     conf = re.sub(r"^(\s*)server_name\s+[^;]+;", r"\1server_name localhost;", conf, flags=re.M)
     assert listens and roots == 1, "deploy/nginx/mttq.conf must have listen and root lines"
+    if includes:
+        end = conf.rindex("}")
+        conf = conf[:end] + "".join(f"    include {path};\n" for path in includes) + conf[end:]
     return conf
 
 
@@ -99,6 +103,7 @@ class Nginx:
     folder: Path
     sites: dict[str, Path]
     urls: dict[str, str] = field(default_factory=dict)
+    includes: dict[str, tuple[Path, ...]] = field(default_factory=dict)  # site -> snippets
     process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -106,7 +111,8 @@ class Nginx:
         blocks = []
         for name, root in self.sites.items():
             port = free_port()
-            (self.folder / f"{name}.conf").write_text(server_block(root, port), encoding="utf-8")
+            (self.folder / f"{name}.conf").write_text(
+                server_block(root, port, self.includes.get(name, ())), encoding="utf-8")
             blocks.append(f"    include {self.folder / name}.conf;")
             self.urls[name] = f"http://127.0.0.1:{port}"
         mime = next((p for p in ("/etc/nginx/mime.types", "/usr/local/etc/nginx/mime.types",
