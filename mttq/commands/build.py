@@ -59,7 +59,7 @@ class _UnexpectedErrors(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         exception = record.exc_info[1] if record.exc_info else None
         if record.msg == "Could not process %s" and record.args:
-            source = str((self.content_root / str(record.args[0])).resolve())
+            source = os.path.abspath(self.content_root / str(record.args[0]))
             if source in self.run.problems.refused_sources:
                 return
         message = record.getMessage()

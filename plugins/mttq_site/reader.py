@@ -48,18 +48,22 @@ def describe(problems) -> str:
 
 
 def display_path(path: Path, content_root: Path) -> str:
-    """``content/tin/…/index.md``: how the check names the same file."""
-    try:
-        return Path(path).resolve().relative_to(content_root.resolve().parent).as_posix()
-    except ValueError:
-        return str(path)
+    """``content/tin/…/index.md``: how the check names the same file (a linked
+    folder by its link, not by what it points to)."""
+    path = Path(os.path.abspath(path))
+    for parent in (Path(os.path.abspath(content_root)).parent, Path(content_root).resolve().parent):
+        try:
+            return path.relative_to(parent).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def refuse(path: Path, content_root: Path, problems) -> ItemRejected:
     """Record why a file is left out (as data, for the build's result and the
     editors' page) and make Pelican skip it."""
     runs.current().problems.refuse(display_path(path, content_root), problems,
-                                   source=str(Path(path).resolve()))
+                                   source=os.path.abspath(path))
     return ItemRejected(describe(problems))
 
 

@@ -11,6 +11,7 @@ does not decide it a second time with another clock).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mttq.content.history import History
@@ -38,7 +39,7 @@ def judge_item(generator, metadata) -> None:
             "meta.missing",
             "Tin, bài chưa có ngày đăng (Date) và chưa có trong lịch sử git.",
             "Ghi `Date: YYYY-MM-DD HH:MM`, hoặc hợp nhất (merge) vào nhánh chính để ngày đăng "
-            "là lúc hợp nhất.", field="date")], source=str(Path(item.path).resolve()))
+            "là lúc hợp nhất.", field="date")], source=os.path.abspath(item.path))
         metadata["status"] = "skip"
         return
     metadata["date"] = item.published.time
