@@ -16,11 +16,16 @@ from mttq.core.problems import Problem
 
 
 def audit_photos(paths: list[str], limits: PhotoLimits, cache_dir: Path,
-                 workers: int | None = None) -> dict[str, list[Problem]]:
-    """Path -> problems (possibly none) of every photo in ``paths``."""
+                 workers: int | None = None, known: dict | None = None) -> dict[str, list[Problem]]:
+    """Path -> problems (possibly none) of every photo in ``paths``.
+
+    ``known``: reports already made in this build from the renditions' decode
+    (path -> FileReport): remembered, not made again."""
     key = hashlib.sha256(repr(limits).encode()).hexdigest()[:10]
     memo = StatMemo(Path(cache_dir) / f"photo-audit-{key}.json")
     paths = list(dict.fromkeys(str(p) for p in paths))
+    for path, report in (known or {}).items():
+        memo.put(path, [problem.as_json() for problem in report.problems])
     unknown = [p for p in paths if not memo.lookup(p)[0]]
     for path, report in zip(unknown, assess_photos(unknown, limits, workers)):
         memo.put(path, [problem.as_json() for problem in report.problems])

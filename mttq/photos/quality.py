@@ -1021,8 +1021,13 @@ def _jpeg_blockiness(dec: np.ndarray, period: int) -> float:
     return float(dx[:, cols].mean() / max(float(dx[:, ~cols].mean()), 1e-6))
 
 
-def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits):
+def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits,
+                   decoded: Image.Image | None = None):
     """Decode at reduced scale to a luminance array of long side <= analysis.
+
+    ``decoded``: the pixels of this very file, already decoded by the caller
+    (the build's renditions: :func:`mttq.photos.renditions.encode_photo`),
+    stored orientation, possibly DCT-scaled; then nothing is decoded again.
 
     Returns the view and, for a JPEG, its block grid (:class:`_Grid`), else
     ``None``.
@@ -1031,14 +1036,17 @@ def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits):
     long_side = max(w, h)
     target = limits.analysis_size
     is_jpeg = im.format in ("JPEG", "MPO")
-    if is_jpeg:
-        if long_side > target:
-            scale = target / long_side
-            im.draft("L", (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
-        else:
-            im.draft("L", (w, h))
-    im.load()
-    im = _to_luma_image(im)
+    if decoded is not None:
+        im = _to_luma_image(decoded)
+    else:
+        if is_jpeg:
+            if long_side > target:
+                scale = target / long_side
+                im.draft("L", (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
+            else:
+                im.draft("L", (w, h))
+        im.load()
+        im = _to_luma_image(im)
     grid_info = None
     if is_jpeg and im.mode == "L":
         period = 8 * im.size[0] / w  # 8 px blocks, DCT-scaled by the draft
@@ -1061,18 +1069,23 @@ def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits):
     return np.clip(a / (65535.0 if a.max() > 255 else 255.0), 0.0, 1.0), grid
 
 
-def assess_photo(path: "str | os.PathLike[str]", limits: PhotoLimits = PhotoLimits()) -> FileReport:
-    """Check one photo. Never raises: a failure becomes ``photo.unreadable``."""
+def assess_photo(path: "str | os.PathLike[str]", limits: PhotoLimits = PhotoLimits(),
+                 decoded: Image.Image | None = None) -> FileReport:
+    """Check one photo. Never raises: a failure becomes ``photo.unreadable``.
+
+    ``decoded``: the file's pixels when the caller decoded them already (see
+    :func:`_analysis_view`): the header is read again, the pixels are not."""
     report = FileReport(str(path), kind="photo")
     try:
-        _assess(str(path), limits, report)
+        _assess(str(path), limits, report, decoded)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
         report.problems.append(_unreadable(
             f"tệp bị hỏng hoặc không phải ảnh ({type(exc).__name__})"))
     return report
 
 
-def _assess(path: str, limits: PhotoLimits, report: FileReport) -> None:
+def _assess(path: str, limits: PhotoLimits, report: FileReport,
+            decoded: Image.Image | None = None) -> None:
     m = report.metrics
     probs = report.problems
     try:
@@ -1168,7 +1181,7 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport) -> None:
             ))
 
         try:
-            view, grid = _analysis_view(im, orientation, limits)
+            view, grid = _analysis_view(im, orientation, limits, decoded)
         except (OSError, SyntaxError, ValueError, EOFError):
             probs.append(_unreadable(
                 f"tệp {fmt} bị hỏng hoặc bị cắt cụt (chưa chép/tải xong)",

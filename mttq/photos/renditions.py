@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -156,7 +156,8 @@ def _write_whole(data: bytes, target: str, source: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> list[tuple[str, str]]:
+def encode_photo(source: str, jobs: list[tuple[int, int, str, str]],
+                 limits=None) -> tuple[list[tuple[str, str]], object | None]:
     """Encode one source into ``jobs`` = [(width, height, format, target)].
 
     Runs in a worker process. Decodes once; JPEG sources are decoded at reduced
@@ -165,8 +166,13 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> list[tup
     cheaper than resizing every size from the full source), and serves both
     formats.
 
-    Returns ``[(target, sha256)]``: the digest of the bytes written, recorded
-    with the cache entry and checked before the entry is used again.
+    ``limits`` (:class:`mttq.photos.quality.PhotoLimits`): the photo check is
+    run on the same decoded pixels (one decode per photo in a build), and its
+    report returned; None: no check.
+
+    Returns ``([(target, sha256)], report)``: the digest of the bytes written,
+    recorded with the cache entry and checked before the entry is used again,
+    and the photo check's report (or None).
     """
     largest_w, largest_h = max((w, h) for w, h, _, _ in jobs)
     written: list[tuple[str, str]] = []
@@ -180,6 +186,12 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> list[tup
             need = ((largest_h, largest_w) if orientation in _TRANSPOSED
                     else (largest_w, largest_h))
             image.draft("RGB", need)
+        report = None
+        if limits is not None:
+            from mttq.photos.quality import assess_photo
+
+            image.load()
+            report = assess_photo(source, limits, decoded=image)
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, (255, 255, 255))
@@ -207,7 +219,7 @@ def encode_photo(source: str, jobs: list[tuple[int, int, str, str]]) -> list[tup
                     resized.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD,
                                  **options)
                 written.append((target, _write_whole(buffer.getvalue(), target, source)))
-    return written
+    return written, report
 
 
 @dataclass
@@ -217,6 +229,7 @@ class RenditionStats:
     encoded_photos: int = 0
     encoded_renditions: int = 0
     linked: int = 0
+    checked: dict = field(default_factory=dict)  # source -> photo check report (encoded now)
 
 
 def _place(cached: str, target: str) -> bool:
@@ -271,8 +284,12 @@ def _verified(memo: StatMemo, path: str) -> bool:
 
 
 def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT_WIDTHS,
-                       workers: int | None = None) -> RenditionStats:
-    """Make sure every planned rendition exists in ``output_root``."""
+                       workers: int | None = None, limits=None) -> RenditionStats:
+    """Make sure every planned rendition exists in ``output_root``.
+
+    ``limits``: also check every photo encoded now, from the same decoded
+    pixels (``stats.checked``: source -> report), so that a cold build
+    decodes each photo once."""
     cache_dir = Path(cache_dir)
     hashes = StatMemo(cache_dir / "source-hashes.json")
     written = StatMemo(cache_dir / "rendition-digests.json")  # checked cache entries
@@ -307,13 +324,16 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
         workers = workers or os.cpu_count() or 1
         if workers > 1 and len(to_encode) > 1:
             with ProcessPoolExecutor(max_workers=min(workers, len(to_encode))) as pool:
-                done = list(pool.map(encode_photo, to_encode, to_encode.values(), chunksize=4))
+                done = list(pool.map(encode_photo, to_encode, to_encode.values(),
+                                     [limits] * len(to_encode), chunksize=4))
         else:
-            done = [encode_photo(s, j) for s, j in to_encode.items()]
-        for records in done:
+            done = [encode_photo(s, j, limits) for s, j in to_encode.items()]
+        for source, (records, report) in zip(to_encode, done):
             for cached, digest in records:
                 written.put(cached, digest)
             stats.encoded_renditions += len(records)
+            if report is not None:
+                stats.checked[source] = report
         written.save()
     for cached, target in placements:
         stats.linked += _place(cached, target)

@@ -45,24 +45,28 @@ def place_renditions(generators):
         for plan in planned_photos(generators):
             for rendition in plan.renditions:
                 outputs.add(rendition.path)
+    limits = PhotoLimits.from_settings(settings)
     stats = publish_renditions(
         planned_photos(generators),
         Path(settings["OUTPUT_PATH"]),
         Path(settings["MTTQ_CACHE_DIR"]),
         widths=settings["MTTQ_RENDITION_WIDTHS"],
         workers=settings["MTTQ_WORKERS"],
+        limits=limits,  # photos encoded now are checked from the same decode
     )
     log.info("Ảnh: %d ảnh, %d bản thu nhỏ (%d ảnh mới mã hóa)",
              stats.photos, stats.renditions, stats.encoded_photos)
-    report_photo_problems(generators, settings)
+    report_photo_problems(generators, settings, limits, stats.checked)
 
 
-def report_photo_problems(generators, settings):
+def report_photo_problems(generators, settings, limits, checked):
     """The photo check's verdicts on every published photo, for the editors
-    (:mod:`mttq.photos.audit`), as problems of the run."""
+    (:mod:`mttq.photos.audit`), as problems of the run. ``checked``: the ones
+    made while encoding; only photos with cached renditions and no remembered
+    verdict are decoded again here."""
     sources = sorted({plan.source for plan in planned_photos(generators)})
-    problems = audit_photos(sources, PhotoLimits.from_settings(settings),
-                            Path(settings["MTTQ_CACHE_DIR"]), settings["MTTQ_WORKERS"])
+    problems = audit_photos(sources, limits, Path(settings["MTTQ_CACHE_DIR"]),
+                            settings["MTTQ_WORKERS"], known=checked)
     content_root = Path(settings["PATH"])
     collected = runs.current().problems
     for source, found in problems.items():
