@@ -206,48 +206,16 @@ def rollback(c, to=None, release=None, list=False, ssh=None):
     print(f"Trang trên {destination} đã chuyển về bản {now} (trước đó chạy bản {was}).")
 
 
-@task(help={"type": "tin hoặc bai", "unit": "mã đơn vị (data/units.yaml)",
-            "topic": "mã chủ đề (data/topics.yaml)", "title": "tiêu đề",
-            "event": "lúc diễn ra sự kiện, ví dụ '2025-05-13 08:00' (bỏ trống nếu không có)",
-            "author": "người viết", "content": "thư mục nội dung"})
+@task(help={"type": cli.HELP["type"], "unit": cli.HELP["unit"], "topic": cli.HELP["topic"],
+            "title": cli.HELP["title"], "event": cli.HELP["event"], "author": cli.HELP["author"],
+            "content": cli.HELP["content"]})
 def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None,
         content=str(paths.DEFAULT_CONTENT_DIR)):
-    """Tạo thư mục cho một tin, bài mới với tệp index.md đã điền sẵn."""
-    from mttq.commands.build import load_settings
-    from mttq.content.new_item import NewItemError, create_item
-    from mttq.settings import registries_from_settings
+    """Tạo thư mục cho một tin, bài mới với tệp index.md điền sẵn chữ mẫu.
 
-    registries = registries_from_settings(load_settings(DEV_SETTINGS))
-
-    def ask(question, choices=None):
-        if choices:
-            print(question)
-            for key, name in choices.items():
-                print(f"  {key:22} {name}")
-        return input(f"{question.splitlines()[0]}: ").strip()
-
-    try:
-        type = type or ask("Loại (tin hoặc bai)")
-        topic = topic or ask("Mã chủ đề", {k: t.name for k, t in registries.topics.items()})
-        unit = unit or ask("Mã đơn vị", {k: u.name for k, u in registries.units.items()})
-        title = title or ask("Tiêu đề")
-        if event is None:
-            event = ask("Lúc diễn ra sự kiện (YYYY-MM-DD HH:MM, để trống nếu không có)")
-        author = author if author is not None else ask("Người viết")
-        folder = create_item(Path(content), registries, item_type=type, unit=unit, topic=topic,
-                             title=title, author=author, event=event or None)
-    except (NewItemError, ValueError) as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
-        raise Exit(code=2)
-    except EOFError:
-        print("LỖI: thiếu thông tin; ghi bằng tùy chọn, ví dụ --type tin --unit …", file=sys.stderr)
-        raise Exit(code=2)
-    print(f"Đã tạo {folder}/index.md")
-    print("Các bước tiếp theo:")
-    print(f"  1. Chép ảnh vào {folder}/ (ví dụ anh-1.jpg) và sửa dòng ![Chú thích](anh-1.jpg).")
-    print("  2. Viết nội dung và tóm tắt (Summary) trong index.md.")
-    print(f"  3. Kiểm tra: .venv/bin/mttq check {folder}")
-    print("  4. Commit, push và mở pull request (xem docs/huong-dan-cong-tac-vien.md).")
+    Thiếu --type, --unit, --topic hoặc --title thì hỏi từng câu; --event và
+    --author không bắt buộc (chỉ hỏi khi chạy trên bàn phím)."""
+    raise Exit(code=cli.new(type, unit, topic, title, event, author, content))
 
 
 @task(help={"event": "thời điểm sự kiện, ví dụ '2025-05-09 08:00'",

@@ -16,6 +16,7 @@ from pathlib import Path
 from mttq.core import problems as P
 from mttq.content.header import TextDecodeError, decode_text, parse_header
 from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
+from mttq.content.placeholders import placeholder_problems
 from mttq.registry.registries import Topic, Unit
 from mttq.content.sanitize import intrasite_links
 from mttq.core.text import is_slug, nfc, slugify
@@ -523,6 +524,7 @@ def read_item(
                                      "Viết nội dung sau dòng trống ngay dưới phần thông tin đầu tệp."))
     item.html, item.photos = render_body(parsed.body, item.bundle_dir, renderer)
     item.problems.extend(intrasite_problems(item.html))
+    item.problems.extend(placeholder_problems(item.meta, parsed.body, item.photos))
     item.problems.extend(_photo_problems(item))
     return item
 
