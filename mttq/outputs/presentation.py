@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as etree
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from mttq.core.problems import code_pieces
 from mttq.outputs.figures import CARD_SIZES, picture_element
 from mttq.core.times import iso_datetime, month_label, to_local, vn_date, vn_datetime
 
@@ -62,6 +63,13 @@ def groupby_month(items) -> list[tuple[tuple[int, int], list]]:
     return sorted(months.items(), reverse=True)
 
 
+def code_spans(text: str) -> Markup:
+    """A problem's message or hint on a page: its backtick spans (code, file names,
+    Markdown to type) as ``<code>``, everything else as escaped text."""
+    return Markup("").join(Markup("<code>{}</code>").format(piece) if is_code else escape(piece)
+                           for is_code, piece in code_pieces(text or ""))
+
+
 def submission_source(source: str) -> str:
     """Where a submission time comes from, for the editors (mttq/content/history.py)."""
     from mttq.content.history import SUBMISSION_SOURCES
@@ -70,6 +78,7 @@ def submission_source(source: str) -> str:
 
 
 FILTERS = {
+    "code_spans": code_spans,
     "submission_source": submission_source,
     "groupby_month": groupby_month,
     "vn_date": vn_date,

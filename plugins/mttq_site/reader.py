@@ -90,7 +90,7 @@ class BundleReader(MarkdownReader):
         registries = registries_from_settings(settings)
         figures = self._figures(path.parent.name, settings)
         item = read_item(path, registries, content_root, renderer=figures)
-        item.problems += [P.error("photo.unreadable", f"Không đọc được ảnh '{ref.src}' ({reason}).",
+        item.problems += [P.error("photo.unreadable", f"Không đọc được ảnh `{ref.src}` ({reason}).",
                                   "Chạy `mttq check` với thư mục của tin, bài để biết cách sửa ảnh.")
                           for ref, reason in figures.failures]
         errors = [p for p in item.problems if p.severity == P.ERROR]
@@ -148,8 +148,8 @@ class BundleReader(MarkdownReader):
         broken = [r for r in refs if r.problem] + [r for r, _ in figures.failures]
         if broken:
             raise refuse(path, Path(settings["PATH"]), [P.error(
-                r.problem or "photo.unreadable", f"Ảnh '{r.src}' của trang không dùng được.",
-                "Chép ảnh vào thư mục content/pages/ và ghi đúng tên tệp.") for r in broken])
+                r.problem or "photo.unreadable", f"Ảnh `{r.src}` của trang không dùng được.",
+                "Chép ảnh vào thư mục `content/pages/` và ghi đúng tên tệp.") for r in broken])
         metadata = {"title": title.value, "slug": slug, "photos": figures.photos}
         for key in ("template", "status", "save_as", "url"):
             if key in parsed.fields:
