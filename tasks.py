@@ -22,8 +22,8 @@ PUBLISH_SETTINGS = cli.PUBLISH_SETTINGS
 
 
 def _print_build(result) -> None:
-    for skipped in result.skipped:
-        print(f"BỎ QUA (không đăng): {skipped}", file=sys.stderr)
+    if result.refused and result.skipped:
+        print(cli.refused_text(result), file=sys.stderr)
     for warning in result.warnings:
         print(f"CẢNH BÁO: {warning}", file=sys.stderr)
     for error in result.errors:
@@ -38,7 +38,8 @@ def _print_build(result) -> None:
 def _build(content, output, settings_file, skip_refused_files=False):
     from mttq.commands.build import build_site
 
-    result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
+    with cli.pelican_quiet():
+        result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
     _print_build(result)
     if not result.ok:
         raise Exit(code=1)
@@ -52,15 +53,19 @@ def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
     _build(content, output, DEV_SETTINGS)
 
 
-@task(help={"content": "thư mục nội dung", "output": "thư mục kết quả",
-            "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra, phần còn lại được đăng"})
-def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
-            force=False):
-    """Dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công.
+@task(help={"content": "thư mục nội dung (mặc định: content)",
+            "output": f"thư mục của bản đăng (mặc định: {cli.PUBLISH_FOLDER}; bản xem thử ở "
+                      "output/ không bị thay)",
+            "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra (liệt kê ở trang Ban "
+                     "Biên tập), phần còn lại được đăng"})
+def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=None, force=False):
+    """Dựng bản đăng (publishconf.py, địa chỉ thật của trang) vào thư mục public/.
 
-    Không kiểm tra trước: bản dựng tự từ chối mọi tin, bài có lỗi (cùng quy tắc
-    với lệnh check) và khi đó không thay trang cũ; --force đăng phần còn lại."""
-    _build(content, output, PUBLISH_SETTINGS, skip_refused_files=force)
+    Bản xem thử (output/, của build và serve) không bị động đến. Bản đăng cũ chỉ
+    bị thay khi dựng thành công. Bản dựng tự từ chối mọi tin, bài có lỗi (cùng
+    quy tắc với lệnh check) và khi đó không thay bản cũ; --force đăng phần còn
+    lại và liệt kê các tin, bài bị bỏ ra ở trang Ban Biên tập (bien-tap/)."""
+    _build(content, output or cli.publish_output(), PUBLISH_SETTINGS, skip_refused_files=force)
 
 
 @task(help={"output": "thư mục kết quả", "cache": "xóa cả bộ nhớ đệm ảnh và nội dung"})
@@ -167,15 +172,16 @@ def _destination(to, ssh):
         raise Exit(code=2)
 
 
-@task(help={"to": _DEPLOY_TO, "output": "thư mục trang đã dựng (mặc định: output)",
+@task(help={"to": _DEPLOY_TO,
+            "output": f"thư mục bản đăng (mặc định: {cli.PUBLISH_FOLDER}, do invoke publish dựng)",
             "keep": "số bản giữ lại trên máy chủ (mặc định 5)", "ssh": _DEPLOY_SSH})
-def deploy(c, to=None, output=str(paths.DEFAULT_OUTPUT_DIR), keep=5, ssh=None):
-    """Đưa trang đã dựng lên máy chủ thành một bản mới, kiểm tra, rồi chuyển sang bản đó."""
+def deploy(c, to=None, output=None, keep=5, ssh=None):
+    """Đưa bản đăng (invoke publish) lên máy chủ thành một bản mới, kiểm tra, rồi chuyển sang bản đó."""
     from mttq.deploy import DeployError, deploy as deploy_site
 
     destination = _destination(to, ssh)
     try:
-        result = deploy_site(Path(output), destination, keep=int(keep))
+        result = deploy_site(Path(output or cli.publish_output()), destination, keep=int(keep))
     except DeployError as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         raise Exit(code=1)

@@ -11,6 +11,7 @@ Help texts live in :data:`HELP`, shared by both.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from mttq.core import paths
 
 DEV_SETTINGS = paths.REPO_ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = paths.REPO_ROOT / "publishconf.py"
+PUBLISH_FOLDER = f"{paths.DEFAULT_PUBLISH_DIR.name}/"  # as help texts name it
 
 HELP = {
     "path": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả thư mục nội dung)",
@@ -158,6 +160,44 @@ def quota(month: str | None = None, year: str | None = None, format: str = "tabl
     else:
         sys.stdout.write(text)
     return 0
+
+
+# --- build, publish ------------------------------------------------------------------------
+
+def publish_output() -> Path:
+    """Where ``invoke publish`` builds and ``invoke deploy`` takes the site from:
+    ``OUTPUT_PATH`` of ``publishconf.py`` (``public/``), never the preview's ``output/``."""
+    from mttq.commands.build import load_settings
+
+    return Path(load_settings(PUBLISH_SETTINGS)["OUTPUT_PATH"])
+
+
+@contextlib.contextmanager
+def pelican_quiet():
+    """Pelican prints its own English summary ("Done: Processed …") on the console;
+    the commands say what matters in Vietnamese (:func:`refused_text`, the build's
+    result), so nothing English reaches an editor."""
+    from pelican.log import console
+
+    was = console.quiet
+    console.quiet = True
+    try:
+        yield
+    finally:
+        console.quiet = was
+
+
+def refused_text(result) -> str:
+    """The files a forced publish left out, each with its errors, as an editor reads
+    them (also listed on the editors' page, ``bien-tap/``)."""
+    from mttq.commands.formats import format_text
+    from mttq.core.problems import CheckReport
+
+    left_out = CheckReport([f for f in result.problems.files if f.path in result.refused])
+    lines = format_text(left_out).splitlines()[:-1]  # not the check's "Chưa đạt" line
+    head = (f"BỎ QUA (không đăng) {len(result.refused)} tệp có lỗi; phần còn lại được đăng. "
+            "Danh sách cũng có ở trang Ban Biên tập (bien-tap/).")
+    return "\n".join([head, *lines]).rstrip()
 
 
 # --- new ----------------------------------------------------------------------------------
