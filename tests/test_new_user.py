@@ -346,3 +346,19 @@ def test_the_local_check_says_the_guessed_submission_time_once_and_errors_first(
 
     for n in range(3):
         shutil.rmtree(content / "tin" / "2025" / "05" / f"tin-su-kien-{n}")
+
+
+def test_pr_check_prints_a_percentage_as_written():
+    """Issue #19, case 4: the forge's annotation escapes "%" as "%25"; `invoke pr-check`
+    prints annotations for a person, so "7%" must read "7%" (and ":" "," in a path stay)."""
+    from mttq.commands.formats import format_github
+    from mttq.commands.workflow import readable_annotation
+    from mttq.core import problems as P
+
+    report = CheckReport([P.FileReport("content/tin/2025/05/a,b:c/anh-1.jpg", "photo", [P.warning(
+        "photo.too_dark", "Ảnh tối: chỉ 7% điểm ảnh đủ sáng, 100%25 là chữ.", "Chụp lại, 50% sáng hơn.")])])
+    [line] = format_github(report).splitlines()
+    assert "7%25" in line  # what the forge reads
+    shown = readable_annotation(line)
+    assert "7% điểm ảnh" in shown and "100%25 là chữ" in shown and "50% sáng hơn" in shown
+    assert "content/tin/2025/05/a,b:c/anh-1.jpg" in shown
