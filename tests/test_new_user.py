@@ -362,3 +362,25 @@ def test_pr_check_prints_a_percentage_as_written():
     shown = readable_annotation(line)
     assert "7% điểm ảnh" in shown and "100%25 là chữ" in shown and "50% sáng hơn" in shown
     assert "content/tin/2025/05/a,b:c/anh-1.jpg" in shown
+
+
+VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]")
+
+
+def test_every_task_and_every_option_has_vietnamese_help():
+    """Issue #9: `invoke --list` / `--help` showed English or nothing for options."""
+    from invoke import Collection
+
+    import tasks
+
+    missing = []
+    for name, task in Collection.from_module(tasks).tasks.items():
+        if not VIETNAMESE.search(task.__doc__ or ""):
+            missing.append(f"{name}: docstring")
+        for argument in task.get_arguments():
+            if not VIETNAMESE.search(argument.help or ""):
+                missing.append(f"{name} --{argument.name}")
+    assert missing == []
+    helped = subprocess.run([sys.executable, "-m", "mttq.commands.cli", "new", "--help"],
+                            capture_output=True, text=True)
+    assert "cách dùng:" in helped.stdout and "--event" in helped.stdout

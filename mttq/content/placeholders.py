@@ -30,8 +30,9 @@ EXAMPLE_CAPTIONS = ("Chú thích", "Chú thích ảnh", "Mô tả ai, làm gì, 
 # --- lengths, in words ("chữ": Vietnamese syllables, as written between spaces) ------------------
 MIN_SUMMARY_WORDS = 4  # fewer is not a summary ("Tóm tắt.")
 MIN_BODY_WORDS = 5  # fewer is not a body (a title repeated, one line)
-# What the editors advise (words): the guide's table and the page "Gửi tin, bài".
+# What the editors advise (words, photos): the guide's table and the page "Gửi tin, bài".
 ADVISED_WORDS = {"tin": (150, 400), "bai": (600, 1500)}
+ADVISED_PHOTOS = {"tin": (1, 2), "bai": (2, 4)}
 
 _MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -70,6 +71,12 @@ def advised_length(item_type: str) -> str:
     """``150–400 chữ``: the editors' advice for a type, as pages write it."""
     low, high = ADVISED_WORDS[item_type]
     return f"{low:,}–{high:,} chữ".replace(",", ".")
+
+
+def advised_photos(item_type: str) -> str:
+    """``2–4 ảnh``: how many photos the editors advise for a type."""
+    low, high = ADVISED_PHOTOS[item_type]
+    return f"{low}–{high} ảnh"
 
 
 def _found(patterns, text: str) -> bool:

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as etree
 
 from markupsafe import Markup, escape
 
+from mttq.content import placeholders
 from mttq.core.problems import code_pieces
 from mttq.outputs.figures import CARD_SIZES, picture_element
 from mttq.core.times import iso_datetime, month_label, to_local, vn_date, vn_datetime
@@ -111,6 +112,22 @@ def code_spans(text: str) -> Markup:
                            for is_code, piece in code_pieces(text or ""))
 
 
+def advised_length(item_type: str) -> str:
+    """``150–400 chữ``: what the editors advise, from :mod:`mttq.content.placeholders`
+    (the guide says the same; a test holds them together)."""
+    return placeholders.advised_length(item_type)
+
+
+def advised_photos(item_type: str) -> str:
+    """``2–4 ảnh``: the photos the editors advise for a type."""
+    return placeholders.advised_photos(item_type)
+
+
+def minimum_words(what: str) -> int:
+    """Under how many words the check refuses a ``summary`` or a ``body``."""
+    return {"summary": placeholders.MIN_SUMMARY_WORDS, "body": placeholders.MIN_BODY_WORDS}[what]
+
+
 def submission_source(source: str) -> str:
     """Where a submission time comes from, for the editors (mttq/content/history.py)."""
     from mttq.content.history import SUBMISSION_SOURCES
@@ -120,6 +137,9 @@ def submission_source(source: str) -> str:
 
 FILTERS = {
     "code_spans": code_spans,
+    "advised_length": advised_length,
+    "minimum_words": minimum_words,
+    "advised_photos": advised_photos,
     "submission_source": submission_source,
     "groupby_month": groupby_month,
     "vn_date": vn_date,
