@@ -84,7 +84,8 @@ def serve(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
     """Dựng trang, mở máy chủ xem thử và dựng lại mỗi khi nội dung thay đổi."""
     from mttq.commands.preview import serve_and_rebuild
 
-    serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
+    with cli.pelican_quiet():
+        serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
 
 
 @task(iterable=["path"],

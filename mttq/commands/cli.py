@@ -204,6 +204,7 @@ def refused_text(result) -> str:
 
 NEW_REQUIRED = {"type": "Loại (tin hoặc bai)", "topic": "Mã chủ đề", "unit": "Mã đơn vị",
                 "title": "Tiêu đề"}
+_NEW_CHECKED = {"type": "item_type", "topic": "topic", "unit": "unit"}  # validate_choices' names
 
 
 def new(type: str | None = None, unit: str | None = None, topic: str | None = None,
@@ -252,9 +253,8 @@ def new(type: str | None = None, unit: str | None = None, topic: str | None = No
         for key, question in NEW_REQUIRED.items():
             if not given[key]:
                 given[key] = ask(question, choices.get(key))
-            if key != "title":
-                validate_choices(registries, **{"item_type" if key == "type" else key: given[key]},
-                                 today=today)
+            if key in _NEW_CHECKED:  # said now, before more questions are asked
+                validate_choices(registries, **{_NEW_CHECKED[key]: given[key]}, today=today)
         if event is None and asking:
             event = ask_optional("Lúc diễn ra sự kiện (YYYY-MM-DD HH:MM, để trống nếu không có)")
         if author is None and asking:
