@@ -14,6 +14,10 @@ globals().update({k: v for k, v in vars(_base).items() if k.isupper()})
 
 SITEURL = os.environ.get("MTTQ_SITEURL", "https://mttq.soctrang.example")
 RELATIVE_URLS = False
+# Its own folder: the preview in output/ (relative addresses that work on this
+# machine) and the site for the server (addresses of SITEURL) never replace
+# each other. `invoke deploy` uploads this folder.
+OUTPUT_PATH = "public"
 CACHE_PATH = "cache/pelican-publish"
 # Drafts are previewed in development builds only; nothing of them is published.
 DRAFT_SAVE_AS = ""

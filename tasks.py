@@ -22,8 +22,8 @@ PUBLISH_SETTINGS = cli.PUBLISH_SETTINGS
 
 
 def _print_build(result) -> None:
-    for skipped in result.skipped:
-        print(f"BỎ QUA (không đăng): {skipped}", file=sys.stderr)
+    if result.refused and result.skipped:
+        print(cli.refused_text(result), file=sys.stderr)
     for warning in result.warnings:
         print(f"CẢNH BÁO: {warning}", file=sys.stderr)
     for error in result.errors:
@@ -38,7 +38,8 @@ def _print_build(result) -> None:
 def _build(content, output, settings_file, skip_refused_files=False):
     from mttq.commands.build import build_site
 
-    result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
+    with cli.pelican_quiet():
+        result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
     _print_build(result)
     if not result.ok:
         raise Exit(code=1)
@@ -52,15 +53,19 @@ def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
     _build(content, output, DEV_SETTINGS)
 
 
-@task(help={"content": "thư mục nội dung", "output": "thư mục kết quả",
-            "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra, phần còn lại được đăng"})
-def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR),
-            force=False):
-    """Dựng trang để đăng (publishconf.py); trang cũ chỉ bị thay khi thành công.
+@task(help={"content": "thư mục nội dung (mặc định: content)",
+            "output": f"thư mục của bản đăng (mặc định: {cli.PUBLISH_FOLDER}; bản xem thử ở "
+                      "output/ không bị thay)",
+            "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra (liệt kê ở trang Ban "
+                     "Biên tập), phần còn lại được đăng"})
+def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=None, force=False):
+    """Dựng bản đăng (publishconf.py, địa chỉ thật của trang) vào thư mục public/.
 
-    Không kiểm tra trước: bản dựng tự từ chối mọi tin, bài có lỗi (cùng quy tắc
-    với lệnh check) và khi đó không thay trang cũ; --force đăng phần còn lại."""
-    _build(content, output, PUBLISH_SETTINGS, skip_refused_files=force)
+    Bản xem thử (output/, của build và serve) không bị động đến. Bản đăng cũ chỉ
+    bị thay khi dựng thành công. Bản dựng tự từ chối mọi tin, bài có lỗi (cùng
+    quy tắc với lệnh check) và khi đó không thay bản cũ; --force đăng phần còn
+    lại và liệt kê các tin, bài bị bỏ ra ở trang Ban Biên tập (bien-tap/)."""
+    _build(content, output or cli.publish_output(), PUBLISH_SETTINGS, skip_refused_files=force)
 
 
 @task(help={"output": "thư mục kết quả", "cache": "xóa cả bộ nhớ đệm ảnh và nội dung"})
@@ -79,7 +84,8 @@ def serve(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
     """Dựng trang, mở máy chủ xem thử và dựng lại mỗi khi nội dung thay đổi."""
     from mttq.commands.preview import serve_and_rebuild
 
-    serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
+    with cli.pelican_quiet():
+        serve_and_rebuild(Path(content), Path(output), DEV_SETTINGS, bind, int(port), _print_build)
 
 
 @task(iterable=["path"],
@@ -167,15 +173,16 @@ def _destination(to, ssh):
         raise Exit(code=2)
 
 
-@task(help={"to": _DEPLOY_TO, "output": "thư mục trang đã dựng (mặc định: output)",
+@task(help={"to": _DEPLOY_TO,
+            "output": f"thư mục bản đăng (mặc định: {cli.PUBLISH_FOLDER}, do invoke publish dựng)",
             "keep": "số bản giữ lại trên máy chủ (mặc định 5)", "ssh": _DEPLOY_SSH})
-def deploy(c, to=None, output=str(paths.DEFAULT_OUTPUT_DIR), keep=5, ssh=None):
-    """Đưa trang đã dựng lên máy chủ thành một bản mới, kiểm tra, rồi chuyển sang bản đó."""
+def deploy(c, to=None, output=None, keep=5, ssh=None):
+    """Đưa bản đăng (invoke publish) lên máy chủ thành một bản mới, kiểm tra, rồi chuyển sang bản đó."""
     from mttq.deploy import DeployError, deploy as deploy_site
 
     destination = _destination(to, ssh)
     try:
-        result = deploy_site(Path(output), destination, keep=int(keep))
+        result = deploy_site(Path(output or cli.publish_output()), destination, keep=int(keep))
     except DeployError as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         raise Exit(code=1)
@@ -206,48 +213,16 @@ def rollback(c, to=None, release=None, list=False, ssh=None):
     print(f"Trang trên {destination} đã chuyển về bản {now} (trước đó chạy bản {was}).")
 
 
-@task(help={"type": "tin hoặc bai", "unit": "mã đơn vị (data/units.yaml)",
-            "topic": "mã chủ đề (data/topics.yaml)", "title": "tiêu đề",
-            "event": "lúc diễn ra sự kiện, ví dụ '2025-05-13 08:00' (bỏ trống nếu không có)",
-            "author": "người viết", "content": "thư mục nội dung"})
+@task(help={"type": cli.HELP["type"], "unit": cli.HELP["unit"], "topic": cli.HELP["topic"],
+            "title": cli.HELP["title"], "event": cli.HELP["event"], "author": cli.HELP["author"],
+            "content": cli.HELP["content"]})
 def new(c, type=None, unit=None, topic=None, title=None, event=None, author=None,
         content=str(paths.DEFAULT_CONTENT_DIR)):
-    """Tạo thư mục cho một tin, bài mới với tệp index.md đã điền sẵn."""
-    from mttq.commands.build import load_settings
-    from mttq.content.new_item import NewItemError, create_item
-    from mttq.settings import registries_from_settings
+    """Tạo thư mục cho một tin, bài mới với tệp index.md điền sẵn chữ mẫu.
 
-    registries = registries_from_settings(load_settings(DEV_SETTINGS))
-
-    def ask(question, choices=None):
-        if choices:
-            print(question)
-            for key, name in choices.items():
-                print(f"  {key:22} {name}")
-        return input(f"{question.splitlines()[0]}: ").strip()
-
-    try:
-        type = type or ask("Loại (tin hoặc bai)")
-        topic = topic or ask("Mã chủ đề", {k: t.name for k, t in registries.topics.items()})
-        unit = unit or ask("Mã đơn vị", {k: u.name for k, u in registries.units.items()})
-        title = title or ask("Tiêu đề")
-        if event is None:
-            event = ask("Lúc diễn ra sự kiện (YYYY-MM-DD HH:MM, để trống nếu không có)")
-        author = author if author is not None else ask("Người viết")
-        folder = create_item(Path(content), registries, item_type=type, unit=unit, topic=topic,
-                             title=title, author=author, event=event or None)
-    except (NewItemError, ValueError) as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
-        raise Exit(code=2)
-    except EOFError:
-        print("LỖI: thiếu thông tin; ghi bằng tùy chọn, ví dụ --type tin --unit …", file=sys.stderr)
-        raise Exit(code=2)
-    print(f"Đã tạo {folder}/index.md")
-    print("Các bước tiếp theo:")
-    print(f"  1. Chép ảnh vào {folder}/ (ví dụ anh-1.jpg) và sửa dòng ![Chú thích](anh-1.jpg).")
-    print("  2. Viết nội dung và tóm tắt (Summary) trong index.md.")
-    print(f"  3. Kiểm tra: .venv/bin/mttq check {folder}")
-    print("  4. Commit, push và mở pull request (xem docs/huong-dan-cong-tac-vien.md).")
+    Thiếu --type, --unit, --topic hoặc --title thì hỏi từng câu; --event và
+    --author không bắt buộc (chỉ hỏi khi chạy trên bàn phím)."""
+    raise Exit(code=cli.new(type, unit, topic, title, event, author, content))
 
 
 FORM_REPO = paths.DEFAULT_CACHE_DIR / "soan-tin-repo"

@@ -61,11 +61,12 @@ def test_bad_metadata_is_reported_with_codes_fields_and_lines(tmp_path):
 
 
 def test_photo_reference_problems(tmp_path):
-    write_item(tmp_path, "khong-anh", photos=(), body="Chỉ có chữ.")
-    write_item(tmp_path, "anh-thieu", body="![Ảnh](khong-co.jpg)", photos=())
-    write_item(tmp_path, "anh-ngoai", body="![Ảnh](../khong-anh/x.jpg)", photos=())
-    write_item(tmp_path, "anh-web", body="![Ảnh](https://example.com/a.jpg)", photos=())
-    write_item(tmp_path, "khong-chu-thich", body="![](anh-1.jpg)")
+    text = "Nội dung tin về hoạt động của Mặt trận.\n\n"
+    write_item(tmp_path, "khong-anh", photos=(), body=text)
+    write_item(tmp_path, "anh-thieu", body=text + "![Ảnh](khong-co.jpg)", photos=())
+    write_item(tmp_path, "anh-ngoai", body=text + "![Ảnh](../khong-anh/x.jpg)", photos=())
+    write_item(tmp_path, "anh-web", body=text + "![Ảnh](https://example.com/a.jpg)", photos=())
+    write_item(tmp_path, "khong-chu-thich", body=text + "![](anh-1.jpg)")
     folder = write_item(tmp_path, "anh-thua").parent
     make_photo(folder / "anh-9.jpg")
     codes, _ = run_check(tmp_path)

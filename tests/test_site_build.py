@@ -55,13 +55,18 @@ def test_drafts_and_future_items_are_not_published(fixture_site):
     assert not (base / "output" / "tin-bai" / FUTURE_SLUG).exists()
 
 
-def test_home_has_a_block_per_topic_with_its_newest_items(fixture_site):
+def test_home_lists_the_newest_items_once_and_each_topic_links_its_page(fixture_site):
+    """Seven published items fit on the home page's first page: all are in the date
+    list, newest first, and no topic block repeats one of them (issue #19, case 2)."""
     base, _, expected = fixture_site
     home = page(base / "output", "")
+    latest = listed_items(home.find(id="tin-moi").find_parent("section"))
+    assert latest == [item_url(s) for s in sorted(ITEMS, key=lambda s: ITEMS[s][3], reverse=True)]
+    assert sorted(listed_items(home)) == sorted(latest)  # no card twice on the page
     for topic, slugs in expected["by_topic"].items():
         block = home.find(id=f"chu-de-{topic}").find_parent("section")
-        newest = sorted(slugs, key=lambda s: ITEMS[s][3], reverse=True)[:4]
-        assert listed_items(block) == [item_url(s) for s in newest]
+        more = block.select_one(".more-link a")
+        assert more["href"] == f"/chu-de/{topic}/" and f"{len(slugs)} tin, bài" in more.get_text()
 
 
 def test_item_page_shows_dates_unit_topic_tags_and_captioned_photos(fixture_site):

@@ -86,7 +86,10 @@ def test_publish_workflow_publishes_one_at_a_time_and_deploys():
     job = data["jobs"]["publish"]
     assert run_lines(job) == PUBLISH_JOB_COMMANDS
     upload = uses(job, "actions/upload-artifact")[0]
-    assert upload["with"]["path"] == "output/"
+    # The folder `invoke publish` builds (publishconf.py), not the preview's output/.
+    from mttq.commands.cli import publish_output
+
+    assert upload["with"]["path"] == f"{publish_output().name}/" == "public/"
     # Secrets reach the deploy step only, never the build (which reads contributed files).
     for step in job["steps"]:
         text = yaml.safe_dump(step)

@@ -150,8 +150,8 @@ def deadline_problems(
                 "deadline.event_after_submission",
                 f"Ngày sự kiện ({_moment_label(event_local) if _has_time(event_date) else _day_label(event_local.date())}) "
                 f"muộn hơn thời điểm gửi tin, bài ({_moment_label(submitted_local)}).",
-                "Kiểm tra lại ngày diễn ra sự kiện (ghi theo dạng YYYY-MM-DD hoặc "
-                "dd/mm/yyyy, ví dụ 2024-05-03 hoặc 03/05/2024).",
+                "Kiểm tra lại ngày diễn ra sự kiện (`Event_date`, ghi theo dạng `YYYY-MM-DD` "
+                "hoặc `dd/mm/yyyy`, ví dụ `2024-05-03` hoặc `03/05/2024`).",
             )
         )
         return problems
@@ -186,7 +186,7 @@ def deadline_problems(
                 "deadline.late",
                 f"Tin, bài gửi trễ hạn: {facts}.",
                 f"Quy định: {RULE_TEXT} Nếu có lý do chính đáng, ghi lý do vào trường "
-                "Deadline_waiver để Ban Biên tập xem xét.",
+                "`Deadline_waiver` để Ban Biên tập xem xét.",
             )
         )
     return problems

@@ -195,8 +195,8 @@ def guessed_submission_note(count: int) -> P.Problem:
     """Said once per run, not once per item (outside a pull request every item has it)."""
     return P.warning(
         "deadline.guessed_submission_time",
-        f"{count} tin, bài chưa có thời điểm gửi được ghi nhận (không có Submitted, chưa có "
-        "trong sổ data/submissions.csv, không chạy trên pull request): hạn gửi được kiểm tra "
+        f"{count} tin, bài chưa có thời điểm gửi được ghi nhận (không có `Submitted`, chưa có "
+        "trong sổ `data/submissions.csv`, không chạy trên pull request): hạn gửi được kiểm tra "
         "theo commit đầu tiên trong git, hoặc theo lúc kiểm tra.",
         "Trên pull request, máy kiểm tra dùng lúc mở pull request. Kiểm tra một tin, bài cụ "
         "thể theo lúc gửi thật: `mttq check <thư mục> --submitted-at \"2025-05-14 09:00\"`.",

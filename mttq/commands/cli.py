@@ -11,6 +11,7 @@ Help texts live in :data:`HELP`, shared by both.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from mttq.core import paths
 
 DEV_SETTINGS = paths.REPO_ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = paths.REPO_ROOT / "publishconf.py"
+PUBLISH_FOLDER = f"{paths.DEFAULT_PUBLISH_DIR.name}/"  # as help texts name it
 
 HELP = {
     "path": "thư mục tin, bài, tệp index.md hoặc ảnh (mặc định: cả thư mục nội dung)",
@@ -40,6 +42,13 @@ HELP = {
     "opened_at": "lúc mở pull request (forge cho biết), ví dụ 2025-05-14T02:10:00Z",
     "merge_commit": "commit hợp nhất của pull request (mặc định: HEAD)",
     "ledger": "sổ ghi thời điểm gửi (mặc định: data/submissions.csv cạnh thư mục nội dung)",
+    "type": "tin hoặc bai",
+    "unit": "mã đơn vị đang hoạt động (data/units.yaml)",
+    "topic": "mã chủ đề (data/topics.yaml)",
+    "title": "tiêu đề (đặt tên thư mục, không dấu)",
+    "event": "lúc diễn ra sự kiện, ví dụ '2025-05-13 08:00' (không bắt buộc; bỏ trống nếu không "
+             "có sự kiện)",
+    "author": "họ tên người viết (không bắt buộc; bỏ trống thì điền sau trong index.md)",
 }
 
 
@@ -167,6 +176,125 @@ def quota(month: str | None = None, year: str | None = None, format: str = "tabl
     return 0
 
 
+# --- build, publish ------------------------------------------------------------------------
+
+def publish_output() -> Path:
+    """Where ``invoke publish`` builds and ``invoke deploy`` takes the site from:
+    ``OUTPUT_PATH`` of ``publishconf.py`` (``public/``), never the preview's ``output/``."""
+    from mttq.commands.build import load_settings
+
+    return Path(load_settings(PUBLISH_SETTINGS)["OUTPUT_PATH"])
+
+
+@contextlib.contextmanager
+def pelican_quiet():
+    """Pelican prints its own English summary ("Done: Processed …") on the console;
+    the commands say what matters in Vietnamese (:func:`refused_text`, the build's
+    result), so nothing English reaches an editor."""
+    from pelican.log import console
+
+    was = console.quiet
+    console.quiet = True
+    try:
+        yield
+    finally:
+        console.quiet = was
+
+
+def refused_text(result) -> str:
+    """The files a forced publish left out, each with its errors, as an editor reads
+    them (also listed on the editors' page, ``bien-tap/``)."""
+    from mttq.commands.formats import format_text
+    from mttq.core.problems import CheckReport
+
+    left_out = CheckReport([f for f in result.problems.files if f.path in result.refused])
+    lines = format_text(left_out).splitlines()[:-1]  # not the check's "Chưa đạt" line
+    head = (f"BỎ QUA (không đăng) {len(result.refused)} tệp có lỗi; phần còn lại được đăng. "
+            "Danh sách cũng có ở trang Ban Biên tập (bien-tap/).")
+    return "\n".join([head, *lines]).rstrip()
+
+
+# --- new ----------------------------------------------------------------------------------
+
+NEW_REQUIRED = {"type": "Loại (tin hoặc bai)", "topic": "Mã chủ đề", "unit": "Mã đơn vị",
+                "title": "Tiêu đề"}
+_NEW_CHECKED = {"type": "item_type", "topic": "topic", "unit": "unit"}  # validate_choices' names
+
+
+def new(type: str | None = None, unit: str | None = None, topic: str | None = None,
+        title: str | None = None, event: str | None = None, author: str | None = None,
+        content: str = str(paths.DEFAULT_CONTENT_DIR), interactive: bool | None = None) -> int:
+    """``invoke new`` / ``mttq new``: a new item folder (:mod:`mttq.content.new_item`).
+
+    What the options leave out is asked, one question at a time (from a
+    terminal or a pipe). When every required value is given as an option, the
+    optional event time and author are asked only on a terminal
+    (``interactive``: default ``sys.stdin.isatty()``): a script is never
+    stopped by an optional question. Input that ends early leaves an optional
+    value out and names the missing required ones. A topic or unit the check
+    would refuse is said as soon as it is known, with the allowed values (only
+    the units active today)."""
+    import datetime as dt
+
+    from mttq.commands.build import load_settings
+    from mttq.content.new_item import NewItemError, active_units, create_item, validate_choices
+    from mttq.core.times import LOCAL_TZ
+    from mttq.settings import registries_from_settings
+
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    registries = registries_from_settings(load_settings(DEV_SETTINGS))
+    today = dt.datetime.now(LOCAL_TZ).date()
+    given = {"type": type, "topic": topic, "unit": unit, "title": title}
+    choices = {"topic": {k: t.name for k, t in registries.topics.items()},
+               "unit": {k: u.name for k, u in active_units(registries, today).items()}}
+
+    def ask(question: str, listed: dict | None = None) -> str:
+        if listed:
+            print(question)
+            for key, name in listed.items():
+                print(f"  {key:22} {name}")
+        return input(f"{question}: ").strip()
+
+    def ask_optional(question: str) -> str:
+        try:
+            return ask(question)
+        except EOFError:
+            return ""
+
+    asking = interactive or not all(given.values())
+    try:
+        for key, question in NEW_REQUIRED.items():
+            if not given[key]:
+                given[key] = ask(question, choices.get(key))
+            if key in _NEW_CHECKED:  # said now, before more questions are asked
+                validate_choices(registries, **{_NEW_CHECKED[key]: given[key]}, today=today)
+        if event is None and asking:
+            event = ask_optional("Lúc diễn ra sự kiện (YYYY-MM-DD HH:MM, để trống nếu không có)")
+        if author is None and asking:
+            author = ask_optional("Người viết")
+        folder = create_item(Path(content), registries, item_type=given["type"],
+                             unit=given["unit"], topic=given["topic"], title=given["title"],
+                             author=author or "", event=event or None, today=today)
+    except (NewItemError, ValueError) as exc:
+        _err(str(exc))
+        return 2
+    except EOFError:
+        missing = [f"--{key}" for key, value in given.items() if not value]
+        _err(f"thiếu {', '.join(missing)} (không có bàn phím để hỏi). Ví dụ: invoke new "
+             "--type tin --unit vp --topic dai-doan-ket --title \"Tiêu đề\" "
+             "[--event \"2025-05-13 08:00\"] [--author \"Họ tên\"]")
+        return 2
+    print(f"Đã tạo {folder}/index.md")
+    print("Các bước tiếp theo (máy kiểm tra từ chối tin, bài khi còn chữ mẫu):")
+    print(f"  1. Chép ảnh vào {folder}/ (ví dụ anh-1.jpg) và viết chú thích thật trong dòng "
+          "![…](anh-1.jpg).")
+    print("  2. Thay chữ mẫu: tóm tắt (Summary), người viết (Author) và nội dung.")
+    print(f"  3. Kiểm tra: .venv/bin/mttq check {folder}")
+    print("  4. Commit, push và mở pull request (xem docs/huong-dan-cong-tac-vien.md).")
+    return 0
+
+
 # --- the submissions ledger ----------------------------------------------------------------
 
 def record_submissions(pull_request: str, opened_at: str, merge_commit: str = "HEAD",
@@ -267,8 +395,8 @@ def _vietnamese_argparse() -> None:
 
 def parser() -> argparse.ArgumentParser:
     _vietnamese_argparse()
-    top = argparse.ArgumentParser(prog="mttq", description="Trang tin Mặt trận Tổ quốc: kiểm tra, "
-                                  "báo cáo và sổ thời điểm gửi tin, bài.")
+    top = argparse.ArgumentParser(prog="mttq", description="Trang tin Mặt trận Tổ quốc: tạo, "
+                                  "kiểm tra tin, bài, báo cáo và sổ thời điểm gửi tin, bài.")
     commands = top.add_subparsers(dest="command", metavar="LỆNH", required=True)
     c = commands.add_parser("check", help="kiểm tra tin, bài và ảnh; mã thoát 0: đạt, 1: có lỗi, 2: sai lệnh",
                             description="Kiểm tra tin, bài và ảnh; báo mọi lỗi của mọi tệp.")
@@ -285,6 +413,12 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
     q.add_argument("--units", help=HELP["units"])
     q.add_argument("--output", help=HELP["report_output"])
+    n = commands.add_parser("new", help="tạo thư mục cho một tin, bài mới với index.md điền sẵn",
+                            description="Tạo thư mục cho một tin, bài mới. Thiếu thông tin bắt "
+                            "buộc thì hỏi từng câu.")
+    for key in ("type", "unit", "topic", "title", "event", "author"):
+        n.add_argument(f"--{key}", help=HELP[key])
+    n.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
     r = commands.add_parser("record-submissions",
                             help="sau khi hợp nhất: ghi lúc mở pull request của các tin, bài mới")
     r.add_argument("--pull-request", required=True, help=HELP["pull_request"])
@@ -300,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.paths, args.format, args.content, args.submitted_at, args.changed_from,
                      not args.no_photos)
+    if args.command == "new":
+        return new(args.type, args.unit, args.topic, args.title, args.event, args.author,
+                   args.content)
     if args.command == "quota":
         return quota(args.month, args.year, args.format, args.content, args.units, args.output)
     return record_submissions(args.pull_request, args.opened_at, args.merge_commit, args.content,

@@ -16,7 +16,6 @@ from mttq.core import problems as P
 from mttq.core.problems import CheckReport
 
 SEVERITY_VI = {P.ERROR: "LỖI", P.WARNING: "CẢNH BÁO"}
-_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=])")
 
 
@@ -89,9 +88,9 @@ def markdown_text(text: str) -> str:
     every other character Markdown could read as markup is escaped (links,
     images, emphasis, HTML, autolinked addresses)."""
     parts = []
-    for piece in _CODE_SPAN.split(text.replace("\r", " ").replace("\n", " ")):
-        if _CODE_SPAN.fullmatch(piece):
-            parts.append(piece)
+    for is_code, piece in P.code_pieces(text.replace("\r", " ").replace("\n", " ")):
+        if is_code:
+            parts.append(f"`{piece}`")
         else:
             parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", piece).replace("www", "w&#8203;ww"))
     return "".join(parts)
@@ -103,8 +102,29 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
-def format_markdown(report: CheckReport) -> str:
-    """A summary fit for a pull-request comment or the job summary."""
+def editors_url() -> str:
+    """The editors' pages of the published site (quota, late items, refused files):
+    ``SITEURL`` of ``publishconf.py`` (or ``MTTQ_SITEURL``) and ``MTTQ_EDITORS_PATH``."""
+    from mttq.commands.build import load_settings
+    from mttq.core.paths import REPO_ROOT
+    from mttq.settings import with_defaults
+
+    settings = with_defaults(load_settings(REPO_ROOT / "publishconf.py"))
+    return f"{settings['SITEURL'].rstrip('/')}/{settings['MTTQ_EDITORS_PATH'].strip('/')}/"
+
+
+def _editors_line(url: str) -> str:
+    """The link editors follow from a pull request to the month's figures. Only a
+    web address is made a link (angle brackets: nothing in it is read as Markdown)."""
+    if not re.fullmatch(r"https?://[^\s<>()]+", url):
+        return f"Ban Biên tập: báo cáo chỉ tiêu, tin, bài trễ hạn và tệp bị loại ở {_code(url)}."
+    return (f"Ban Biên tập: [báo cáo chỉ tiêu, tin, bài trễ hạn và tệp bị loại](<{url}>) "
+            "(đăng nhập bằng tài khoản Ban Biên tập).")
+
+
+def format_markdown(report: CheckReport, editors: str | None = None) -> str:
+    """A summary fit for a pull-request comment or the job summary; ``editors``:
+    the address of the editors' pages, linked at the end."""
     errors, warnings = _counts(report)
     if report.ok:
         head = f"## ✅ Kiểm tra tin, bài: đạt ({len(report.files)} tệp"
@@ -131,6 +151,9 @@ def format_markdown(report: CheckReport) -> str:
         lines.append("")
     if not report.ok:
         lines.append("Sửa các lỗi trên, commit và push lại; kiểm tra sẽ chạy lại tự động.")
+        lines.append("")
+    if editors:
+        lines.append(_editors_line(editors))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -138,5 +161,10 @@ def format_json(report: CheckReport) -> str:
     return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
 
 
+def format_summary(report: CheckReport) -> str:
+    """``--format markdown``: the summary with the link to the editors' pages."""
+    return format_markdown(report, editors_url())
+
+
 FORMATTERS = {"text": format_text, "json": format_json, "github": format_github,
-              "markdown": format_markdown}
+              "markdown": format_summary}

@@ -79,12 +79,12 @@ def maintainer_review_reports(content_root: Path, ref: str) -> list[FileReport]:
         name = path.relative_to(top).as_posix()
         reports.append(FileReport(name, "change", [P.error(
             REVIEW_CODE,
-            f"Thay đổi ngoài thư mục tin, bài ({name}): giao diện, mã nguồn, cấu hình, danh mục "
+            f"Thay đổi ngoài thư mục tin, bài (`{name}`): giao diện, mã nguồn, cấu hình, danh mục "
             "hoặc quy trình. Máy kiểm tra không đánh giá được thay đổi này; nó có thể ảnh hưởng "
             "đến mọi trang và đến việc đăng trang.",
             "Ban Biên tập: không hợp nhất; chuyển cho người quản trị kỹ thuật, người đọc từng "
-            "dòng thay đổi rồi mới hợp nhất. Cộng tác viên: chỉ gửi index.md và ảnh trong "
-            "content/tin/ hoặc content/bai/; bỏ tệp này khỏi pull request.")]))
+            "dòng thay đổi rồi mới hợp nhất. Cộng tác viên: chỉ gửi `index.md` và ảnh trong "
+            "`content/tin/` hoặc `content/bai/`; bỏ tệp này khỏi pull request.")]))
     return reports
 
 

@@ -199,7 +199,7 @@ def parse_front_matter(lines: list[str]) -> ParsedFile:
                 isinstance(v, yaml.ScalarNode) for v in value_node.value):
             value = ", ".join(t for t in (_scalar_text(v) for v in value_node.value) if t)
         else:
-            parsed.errors.append((line, f"Trường '{key}' phải là một giá trị (chữ, ngày…), "
+            parsed.errors.append((line, f"Trường `{key}` phải là một giá trị (chữ, ngày…), "
                                         "không phải một nhóm trường.", _YAML_HINT))
             continue
         current = Field(key, value, line)
@@ -219,7 +219,7 @@ def _photos(node, line: int, parsed: ParsedFile) -> list[str]:
     if isinstance(node, yaml.ScalarNode) and _scalar_text(node) == "":
         return []
     if not isinstance(node, yaml.SequenceNode):
-        parsed.errors.append((line, "Trường 'photos' phải là danh sách ảnh (image, caption).",
+        parsed.errors.append((line, "Trường `photos` phải là danh sách ảnh (image, caption).",
                               _YAML_HINT))
         return []
     found = []
@@ -231,7 +231,7 @@ def _photos(node, line: int, parsed: ParsedFile) -> list[str]:
         image = values.get("image", "")
         if not image:
             parsed.errors.append((entry.start_mark.line + 2,
-                                  "Một ảnh trong danh sách 'photos' không có tệp ảnh (image).",
+                                  "Một ảnh trong danh sách `photos` không có tệp ảnh (image).",
                                   "Chọn ảnh cho mục này, hoặc xóa mục ảnh trống."))
             continue
         found.append(photo_markdown(image, values.get("caption", "")))

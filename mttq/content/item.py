@@ -18,6 +18,7 @@ from pathlib import Path
 from mttq.core import problems as P
 from mttq.content.header import TextDecodeError, decode_text, parse_header
 from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
+from mttq.content.placeholders import placeholder_problems
 from mttq.registry.registries import Topic, Unit
 from mttq.content import limits
 from mttq.content.sanitize import intrasite_links
@@ -233,7 +234,7 @@ def check_location(index_path: Path, content_root: Path | None) -> tuple[str, li
     if not is_slug(slug):
         found.append(P.error(
             "article.bad_slug",
-            f"Tên thư mục '{slug}' không hợp lệ: tên thư mục là địa chỉ (URL) của tin, bài.",
+            f"Tên thư mục `{slug}` không hợp lệ: tên thư mục là địa chỉ (URL) của tin, bài.",
             f"Đổi tên thư mục thành '{slugify(slug) or 'ten-bai-viet'}' (chữ thường, không "
             "dấu, các từ nối bằng dấu '-').",
         ))
@@ -278,15 +279,15 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
     item_type, line = value_of("type")
     if item_type:
         if item_type.lower() not in ITEM_TYPES:
-            found.append(_invalid("type", f"Loại '{item_type}' không hợp lệ.",
+            found.append(_invalid("type", f"Loại `{item_type}` không hợp lệ.",
                                   "Ghi 'Type: tin' cho tin hoặc 'Type: bai' cho bài.", line))
         else:
             meta.type = item_type.lower()
             if location_type and location_type in ITEM_TYPES and location_type != meta.type:
                 found.append(_invalid(
                     "type",
-                    f"Type là '{meta.type}' nhưng thư mục nằm trong content/{location_type}/.",
-                    f"Sửa Type thành '{location_type}' hoặc chuyển thư mục sang content/{meta.type}/.",
+                    f"Type là `{meta.type}` nhưng thư mục nằm trong `content/{location_type}/`.",
+                    f"Sửa Type thành `{location_type}` hoặc chuyển thư mục sang `content/{meta.type}/`.",
                     line,
                 ))
 
@@ -298,8 +299,8 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
             close = difflib.get_close_matches(category, registries.topics, n=1)
             choices = ", ".join(registries.topics)
             found.append(_invalid(
-                "category", f"Chủ đề '{category}' không có trong danh mục chủ đề.",
-                (f"Có phải ý bạn là '{close[0]}'? " if close else "") + f"Các chủ đề: {choices}.",
+                "category", f"Chủ đề `{category}` không có trong danh mục chủ đề.",
+                (f"Có phải ý bạn là `{close[0]}`? " if close else "") + f"Các chủ đề: {choices}.",
                 line,
             ))
 
@@ -331,8 +332,8 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
         if unit is None:
             close = difflib.get_close_matches(unit_key, registries.units, n=1)
             found.append(_invalid(
-                "unit", f"Đơn vị '{unit_key}' không có trong danh sách đơn vị (data/units.yaml).",
-                (f"Có phải ý bạn là '{close[0]}'? " if close else "")
+                "unit", f"Đơn vị `{unit_key}` không có trong danh sách đơn vị (`data/units.yaml`).",
+                (f"Có phải ý bạn là `{close[0]}`? " if close else "")
                 + "Dùng đúng mã đơn vị của bạn; hỏi Ban Biên tập nếu chưa có.",
                 line,
             ))
@@ -345,7 +346,7 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
             if day and not unit.active_on(day):
                 found.append(_invalid(
                     "unit",
-                    f"Đơn vị '{unit.name}' không còn hoạt động vào ngày {day:%d/%m/%Y}"
+                    f"Đơn vị `{unit.name}` không còn hoạt động vào ngày {day:%d/%m/%Y}"
                     + (f" (đến hết {unit.valid_until:%d/%m/%Y})." if unit.valid_until else "."),
                     "Chọn đơn vị đang hoạt động vào ngày đăng tin, bài.",
                     line,
@@ -358,7 +359,7 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
     status, line = value_of("status")
     if status:
         if status.lower() not in STATUSES:
-            found.append(_invalid("status", f"Trạng thái '{status}' không hợp lệ.",
+            found.append(_invalid("status", f"Trạng thái `{status}` không hợp lệ.",
                                   "Ghi 'Status: draft' để tạm giữ bài, hoặc bỏ dòng này.", line))
         else:
             meta.status = status.lower()
@@ -367,7 +368,7 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
     if column:
         match = _COLUMN.match(column)
         if not match or not 1 <= int(match[2]) <= 12:
-            found.append(_invalid("column", f"Chuyên mục '{column}' không hợp lệ.",
+            found.append(_invalid("column", f"Chuyên mục `{column}` không hợp lệ.",
                                   "Ghi tháng của chuyên mục theo dạng YYYY-MM, ví dụ 'Column: 2025-05'.",
                                   line))
         else:
@@ -381,8 +382,8 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
         if key not in KNOWN_FIELDS:
             close = difflib.get_close_matches(key, KNOWN_FIELDS, n=1)
             found.append(P.warning(
-                "meta.unknown_key", f"Trường '{key}' không được dùng và sẽ bị bỏ qua.",
-                f"Có phải ý bạn là '{close[0].capitalize()}'?" if close
+                "meta.unknown_key", f"Trường `{key}` không được dùng và sẽ bị bỏ qua.",
+                f"Có phải ý bạn là `{close[0].capitalize()}`?" if close
                 else "Xóa dòng này hoặc sửa tên trường.",
                 field=key, line=f.line,
             ))
@@ -390,13 +391,13 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
 
 
 _PHOTO_PROBLEMS = {
-    "article.photo_missing": ("Không tìm thấy ảnh '{src}'.",
-                              "Chép ảnh vào cùng thư mục với index.md và kiểm tra tên tệp "
+    "article.photo_missing": ("Không tìm thấy ảnh `{src}`.",
+                              "Chép ảnh vào cùng thư mục với `index.md` và kiểm tra tên tệp "
                               "(chữ thường, không dấu, không khoảng trắng)."),
-    "article.photo_outside": ("Ảnh '{src}' nằm ngoài thư mục của tin, bài.",
-                              "Chép ảnh vào cùng thư mục với index.md và ghi tên tệp, "
-                              "ví dụ ![Chú thích](anh-1.jpg)."),
-    "article.photo_external": ("Ảnh '{src}' lấy từ trang web khác.",
+    "article.photo_outside": ("Ảnh `{src}` nằm ngoài thư mục của tin, bài.",
+                              "Chép ảnh vào cùng thư mục với `index.md` và ghi tên tệp, "
+                              "ví dụ `![Chú thích](anh-1.jpg)`."),
+    "article.photo_external": ("Ảnh `{src}` lấy từ trang web khác.",
                                "Tải ảnh về, chép vào thư mục của tin, bài và ghi tên tệp."),
 }
 
@@ -406,7 +407,7 @@ def _photo_problems(item: Item) -> list[P.Problem]:
     if not item.photos:
         found.append(P.error(
             "article.no_photo", "Tin, bài chưa có ảnh minh họa.",
-            "Chép ít nhất một ảnh vào thư mục và chèn vào bài: ![Chú thích ảnh](anh-1.jpg).",
+            "Chép ít nhất một ảnh vào thư mục và chèn vào bài: `![Chú thích ảnh](anh-1.jpg)`.",
         ))
     for ref in item.photos:
         if ref.problem:
@@ -414,8 +415,8 @@ def _photo_problems(item: Item) -> list[P.Problem]:
             found.append(P.error(ref.problem, message.format(src=ref.src), hint))
         if not ref.alt:
             found.append(P.error(
-                "article.caption_missing", f"Ảnh '{ref.src}' chưa có chú thích.",
-                f"Ghi chú thích trong ngoặc vuông: ![Mô tả ai, làm gì, ở đâu]({ref.src}).",
+                "article.caption_missing", f"Ảnh `{ref.src}` chưa có chú thích.",
+                f"Ghi chú thích trong ngoặc vuông: `![Mô tả ai, làm gì, ở đâu]({ref.src})`.",
             ))
     if len(item.photos) > MAX_PHOTOS_PER_ITEM:
         found.append(P.error(
@@ -448,9 +449,9 @@ def _photo_problems(item: Item) -> list[P.Problem]:
         if other != ref.path.name:
             found.append(P.error(
                 "article.photo_name",
-                f"Ảnh '{ref.path.name}' và '{other}' trùng tên (chỉ khác đuôi): trên trang, "
+                f"Ảnh `{ref.path.name}` và `{other}` trùng tên (chỉ khác đuôi): trên trang, "
                 "ảnh này sẽ thay mất ảnh kia.",
-                f"Đổi tên một ảnh, ví dụ '{ref.path.stem}-2{ref.path.suffix.lower()}', và sửa "
+                f"Đổi tên một ảnh, ví dụ `{ref.path.stem}-2{ref.path.suffix.lower()}`, và sửa "
                 "tên trong bài cho khớp.",
             ))
     referenced = {ref.path.name for ref in item.photos if ref.path is not None}
@@ -460,13 +461,13 @@ def _photo_problems(item: Item) -> list[P.Problem]:
         if candidate.suffix.lower() in PHOTO_SUFFIXES and candidate.is_file():
             found.append(P.error(
                 "article.photo_unreferenced",
-                f"Ảnh '{candidate.name}' có trong thư mục nhưng không được dùng trong bài.",
-                f"Chèn ảnh vào bài bằng ![Chú thích]({candidate.name}) hoặc xóa tệp ảnh.",
+                f"Ảnh `{candidate.name}` có trong thư mục nhưng không được dùng trong bài.",
+                f"Chèn ảnh vào bài bằng `![Chú thích]({candidate.name})` hoặc xóa tệp ảnh.",
             ))
         else:
             found.append(stray_file_problem(candidate))
     if item.meta.cover and item.meta.cover not in {ref.src for ref in item.photos}:
-        found.append(_invalid("cover", f"Ảnh đại diện '{item.meta.cover}' không có trong bài.",
+        found.append(_invalid("cover", f"Ảnh đại diện `{item.meta.cover}` không có trong bài.",
                               "Ghi Cover bằng tên một ảnh đã chèn trong bài, hoặc bỏ dòng Cover.",
                               None))
     return found
@@ -487,21 +488,21 @@ def stray_file_problem(path: Path) -> P.Problem:
     if path.name.lower() in OS_JUNK:
         return P.warning(
             "article.stray_file",
-            f"Tệp '{path.name}' do hệ điều hành tự tạo nằm trong thư mục tin, bài.",
-            f"Xóa tệp '{path.name}' khỏi thư mục (không ảnh hưởng đến bài).")
+            f"Tệp `{path.name}` do hệ điều hành tự tạo nằm trong thư mục tin, bài.",
+            f"Xóa tệp `{path.name}` khỏi thư mục (không ảnh hưởng đến bài).")
     return P.error(
         "article.stray_file",
-        f"{kind} '{path.name}' không phải là index.md hay một ảnh của tin, bài.",
-        f"Xóa '{path.name}' khỏi thư mục. Thư mục tin, bài chỉ chứa index.md và các ảnh "
-        "(.jpg, .png, .webp) được chèn trong bài; tài liệu khác hãy gửi riêng cho Ban Biên tập.")
+        f"{kind} `{path.name}` không phải là `index.md` hay một ảnh của tin, bài.",
+        f"Xóa `{path.name}` khỏi thư mục. Thư mục tin, bài chỉ chứa `index.md` và các ảnh "
+        "(`.jpg`, `.png`, `.webp`) được chèn trong bài; tài liệu khác hãy gửi riêng cho Ban Biên tập.")
 
 
 def intrasite_problems(html: str) -> list[P.Problem]:
     """``article.intrasite_link`` for every Pelican link marker in a body."""
     return [P.error(
         "article.intrasite_link",
-        f"Liên kết '{value[:80]}' dùng cú pháp nội bộ của Pelican ({{static}}, {{attach}}, "
-        "{filename}…), cú pháp này không được phép.",
+        f"Liên kết `{value[:80]}` dùng cú pháp nội bộ của Pelican (`{{static}}`, `{{attach}}`, "
+        "`{filename}`…), cú pháp này không được phép.",
         "Chèn ảnh bằng `![Chú thích](anh-1.jpg)`; liên kết tới trang khác bằng địa chỉ của "
         "nó, ví dụ `[Liên hệ](/lien-he/)`.",
     ) for value in intrasite_links(html)]
@@ -522,7 +523,7 @@ def read_item(
         if len(raw) > MAX_ITEM_BYTES:
             item.problems.append(P.error(
                 "article.too_large",
-                f"Tệp index.md nặng {len(raw) // 1000} KB (tối đa {MAX_ITEM_BYTES // 1000} KB).",
+                f"Tệp `index.md` nặng {len(raw) // 1000} KB (tối đa {MAX_ITEM_BYTES // 1000} KB).",
                 "Chỉ giữ nội dung tin, bài; tài liệu dài hãy gửi riêng cho Ban Biên tập.",
             ))
             return item
@@ -542,7 +543,7 @@ def read_item(
     for line, message, hint in parsed.errors:
         item.problems.append(P.error("meta.front_matter", message, hint, line=line))
     for dup in parsed.duplicates:
-        item.problems.append(P.error("meta.duplicate", f"Trường '{dup.key}' được ghi hai lần.",
+        item.problems.append(P.error("meta.duplicate", f"Trường `{dup.key}` được ghi hai lần.",
                                      "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line))
     item.problems.extend(limits.body_problems(parsed.body, parsed.body_line))
     if any(p.code == "article.too_complex" for p in item.problems):
@@ -552,6 +553,7 @@ def read_item(
                                      "Viết nội dung sau dòng trống ngay dưới phần thông tin đầu tệp."))
     item.html, item.photos = render_body(parsed.body, item.bundle_dir, renderer)
     item.problems.extend(intrasite_problems(item.html))
+    item.problems.extend(placeholder_problems(item.meta, parsed.body, item.photos))
     item.problems.extend(_photo_problems(item))
     return item
 
@@ -606,10 +608,10 @@ def duplicate_slug_problems(index_paths: list[Path]) -> dict[Path, P.Problem]:
     for slug, paths in by_slug.items():
         if len(paths) > 1:
             for path in paths:
-                others = ", ".join(str(p.parent) for p in paths if p != path)
+                others = ", ".join(f"`{'/'.join(p.parent.parts[-4:])}`" for p in paths if p != path)
                 clashes[path] = P.error(
                     "article.duplicate_slug",
-                    f"Tên thư mục '{slug}' trùng với {others}: hai tin, bài sẽ có cùng địa chỉ.",
-                    f"Đổi tên thư mục, ví dụ '{slug}-2' hoặc thêm địa danh vào tên.",
+                    f"Tên thư mục `{slug}` trùng với {others}: hai tin, bài sẽ có cùng địa chỉ.",
+                    f"Đổi tên thư mục, ví dụ `{slug}-2`, hoặc thêm địa danh vào tên.",
                 )
     return clashes

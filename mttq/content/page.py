@@ -28,10 +28,13 @@ PAGES_FOLDER = "pages"
 # Pages' photos go to <MTTQ_PHOTO_DIR>/trang/<slug>/: an item's slug has no "/", so no
 # item can share a page's photo folder.
 PAGE_PHOTO_FOLDER = "trang"
-PAGE_FIELDS = ("title", "slug", "summary", "status")
+PAGE_FIELDS = ("title", "slug", "summary", "status", "template")
+# The theme's page templates a page may choose (``Template: contact`` shows the
+# site's contact from data, ``submit`` the rules of sending from the code).
+PAGE_TEMPLATES = ("page", "contact", "submit")
 PAGE_STATUSES = ("published", "hidden", "draft")
 # Header keys Pelican acts on that a page may not use (see the module docstring).
-FORBIDDEN_FIELDS = ("save_as", "url", "template", "lang", "translation", "category", "tags",
+FORBIDDEN_FIELDS = ("save_as", "url", "lang", "translation", "category", "tags",
                     "author", "authors", "date", "modified", "override_url", "path")
 MAX_PAGE_BYTES = 200_000
 
@@ -43,6 +46,7 @@ class Page:
     title: str = ""
     summary: str = ""
     status: str = "published"
+    template: str = "page"
     html: str = ""
     photos: list[PhotoRef] = field(default_factory=list)
     problems: list[P.Problem] = field(default_factory=list)
@@ -97,7 +101,7 @@ def read_page(path: Path, reserved: set[str],
         if key in FORBIDDEN_FIELDS:
             page.problems.append(P.error(
                 "meta.invalid", f"Trang không được dùng trường `{key.capitalize()}`.",
-                "Xóa dòng này: địa chỉ, mẫu trình bày và ngày của trang do trang web quyết định; "
+                "Xóa dòng này: địa chỉ và ngày của trang do trang web quyết định; "
                 f"trang chỉ ghi {', '.join(k.capitalize() for k in PAGE_FIELDS)}.",
                 field=key, line=f.line))
         elif key not in PAGE_FIELDS:
@@ -135,6 +139,14 @@ def read_page(path: Path, reserved: set[str],
     else:
         page.status = status
     page.summary = fields["summary"].value.strip() if "summary" in fields else ""
+    template = fields["template"].value.strip().lower() if "template" in fields else "page"
+    if template not in PAGE_TEMPLATES:
+        page.problems.append(P.error(
+            "meta.invalid", f"Mẫu trình bày `{template}` không có.",
+            f"Ghi một trong {', '.join(f'`{t}`' for t in PAGE_TEMPLATES)}, hoặc bỏ dòng `Template`.",
+            field="template", line=fields["template"].line))
+    else:
+        page.template = template
     page.problems.extend(limits.body_problems(parsed.body, parsed.body_line))
     if any(p.code == "article.too_complex" for p in page.problems):
         return page

@@ -238,8 +238,8 @@ CORRECTION_MESSAGE = (
     "bản đã đăng lại.")
 CORRECTION_HINT = (
     "Ban Biên tập quyết định: để nguyên nếu đây là bản đính chính cần báo cho báo, đài; "
-    "nếu chỉ sửa lỗi nhỏ không cần báo, ghi 'Modified: <ngày giờ đăng>' để thời điểm sửa "
-    "không đổi; hoặc ghi 'Modified: YYYY-MM-DD HH:MM' để tự chọn thời điểm sửa.")
+    "nếu chỉ sửa lỗi nhỏ không cần báo, ghi `Modified: <ngày giờ đăng>` để thời điểm sửa "
+    "không đổi; hoặc ghi `Modified: YYYY-MM-DD HH:MM` để tự chọn thời điểm sửa.")
 WITHDRAWN_MESSAGE = (
     "Tin, bài này đã đăng và sẽ bị gỡ ({how}). Khi hợp nhất: địa chỉ cũ hiện trang "
     "'Tin, bài đã được gỡ' (HTTP 410), nguồn tin RSS/Atom báo gỡ cho báo, đài trong 30 ngày.")
@@ -318,7 +318,7 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
             continue
         if info.status in WITHDRAWN_STATUSES:
             notices.setdefault(path, []).append(P.warning(
-                "article.withdrawn", WITHDRAWN_MESSAGE.format(how="Status: draft"),
+                "article.withdrawn", WITHDRAWN_MESSAGE.format(how="`Status: draft`"),
                 WITHDRAWN_HINT))
             continue
         old_photos = tuple(sorted((n, b) for n, b in found[1].items() if n != ITEM_FILE_NAME))

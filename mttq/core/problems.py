@@ -6,11 +6,23 @@ it, plus a Vietnamese ``message`` and ``hint`` a contributor can act on.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
+
+# Messages and hints write code, file names, Markdown and values a contributor
+# typed between backticks; each output (Markdown summary, editors' page) shows
+# such a span as code and everything else as text.
+CODE_SPAN = re.compile(r"(`[^`\n]*`)")
+
+
+def code_pieces(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into (is_code, piece); a code piece is without its backticks."""
+    return [(True, piece[1:-1]) if CODE_SPAN.fullmatch(piece) else (False, piece)
+            for piece in CODE_SPAN.split(text) if piece]
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,60 @@ never compute them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import xml.etree.ElementTree as etree
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from mttq.content import placeholders
+from mttq.core.problems import code_pieces
 from mttq.outputs.figures import CARD_SIZES, picture_element
 from mttq.core.times import iso_datetime, month_label, to_local, vn_date, vn_datetime
 
 
 def month_name(moment) -> str:
+    """``Tháng 05/2025`` of a date, a datetime (local) or a ``(year, month)`` pair."""
+    if isinstance(moment, tuple):
+        return month_label(*moment)
+    if isinstance(moment, dt.datetime):
+        moment = to_local(moment)
     return month_label(moment.year, moment.month)
+
+
+def period_name(period: tuple) -> str:
+    """Pelican's ``period_num`` of an archive: ``Năm 2025``, ``Tháng 05/2025``, a day."""
+    if len(period) == 1:
+        return f"Năm {period[0]}"
+    if len(period) == 2:
+        return month_label(*period)
+    return f"Ngày {vn_date(dt.date(*period))}"
+
+
+def month_url(year_month: tuple, pattern: str) -> str:
+    """A month archive's address from its URL pattern (``MONTH_ARCHIVE_URL``)."""
+    year, month = year_month
+    return pattern.format(date=dt.date(year, month, 1))
+
+
+def period_neighbours(items, period: tuple, month_pattern: str, year_pattern: str) -> list[dict]:
+    """The archives just before and after ``period`` (a year or a month) that have items:
+    ``[{"direction": "older"|"newer", "label", "url"}]``, older first."""
+    size = min(len(period), 2)
+    periods = sorted({(to_local(i.date).year, to_local(i.date).month)[:size] for i in items})
+    period = tuple(period[:size])
+    older = [p for p in periods if p < period]
+    newer = [p for p in periods if p > period]
+    links = []
+    for direction, chosen in (("older", older[-1:]), ("newer", newer[:1])):
+        for p in chosen:
+            if size == 1:
+                links.append({"direction": direction, "label": period_name(p),
+                              "url": year_pattern.format(date=dt.date(p[0], 1, 1))})
+            else:
+                links.append({"direction": direction, "label": month_label(*p),
+                              "url": month_url(p, month_pattern)})
+    return links
 
 
 def card_picture(photo, siteurl: str = "", eager: bool = False) -> Markup:
@@ -69,6 +112,29 @@ def groupby_month(items) -> list[tuple[tuple[int, int], list]]:
     return sorted(months.items(), reverse=True)
 
 
+def code_spans(text: str) -> Markup:
+    """A problem's message or hint on a page: its backtick spans (code, file names,
+    Markdown to type) as ``<code>``, everything else as escaped text."""
+    return Markup("").join(Markup("<code>{}</code>").format(piece) if is_code else escape(piece)
+                           for is_code, piece in code_pieces(text or ""))
+
+
+def advised_length(item_type: str) -> str:
+    """``150–400 chữ``: what the editors advise, from :mod:`mttq.content.placeholders`
+    (the guide says the same; a test holds them together)."""
+    return placeholders.advised_length(item_type)
+
+
+def advised_photos(item_type: str) -> str:
+    """``2–4 ảnh``: the photos the editors advise for a type."""
+    return placeholders.advised_photos(item_type)
+
+
+def minimum_words(what: str) -> int:
+    """Under how many words the check refuses a ``summary`` or a ``body``."""
+    return {"summary": placeholders.MIN_SUMMARY_WORDS, "body": placeholders.MIN_BODY_WORDS}[what]
+
+
 def submission_source(source: str) -> str:
     """Where a submission time comes from, for the editors (mttq/content/history.py)."""
     from mttq.content.history import SUBMISSION_SOURCES
@@ -77,12 +143,19 @@ def submission_source(source: str) -> str:
 
 
 FILTERS = {
+    "code_spans": code_spans,
+    "advised_length": advised_length,
+    "minimum_words": minimum_words,
+    "advised_photos": advised_photos,
     "submission_source": submission_source,
     "groupby_month": groupby_month,
     "vn_date": vn_date,
     "vn_datetime": vn_datetime,
     "iso_datetime": iso_datetime,
     "month_name": month_name,
+    "period_name": period_name,
+    "month_url": month_url,
+    "period_neighbours": period_neighbours,
     "card_picture": card_picture,
     "share_image_url": share_image_url,
     "news_article_jsonld": news_article_jsonld,

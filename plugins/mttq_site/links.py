@@ -137,3 +137,28 @@ def link_items(generator):
         (topic, categories.get(key), by_topic.get(key, []))
         for key, topic in registries.topics.items()
     ]
+    generator.context["home_topic_blocks"] = home_topic_blocks(
+        generator.context["topic_blocks"], home_first_page(articles, settings),
+        settings["MTTQ_HOME_TOPIC_ITEMS"])
+
+
+def home_first_page(articles, settings) -> list:
+    """The items of the home page's first page, as Pelican's paginator cuts it
+    (``PAGINATED_TEMPLATES["index"]`` or ``DEFAULT_PAGINATION``, orphans included)."""
+    from pelican.paginator import Paginator
+
+    per_page = (settings.get("PAGINATED_TEMPLATES") or {}).get("index") or settings.get(
+        "DEFAULT_PAGINATION")
+    return list(Paginator("index.html", "", list(articles), settings, per_page).page(1).object_list)
+
+
+def home_topic_blocks(topic_blocks, first_page, count: int) -> list[tuple]:
+    """(topic, category, items not already on the page, all the topic's items) per topic.
+
+    The home page lists its first page of items in date order (the same page its
+    "Trang sau" continues from); each topic block under it shows the topic's
+    newest items *not* in that list, so no card appears twice on the page and
+    the date-ordered pages show every item exactly once."""
+    shown = {id(a) for a in first_page}
+    return [(topic, category, [a for a in items if id(a) not in shown][:count], items)
+            for topic, category, items in topic_blocks]

@@ -92,7 +92,7 @@ class BundleReader(MarkdownReader):
         registries = registries_from_settings(settings)
         figures = self._figures(path.parent.name, settings)
         item = read_item(path, registries, content_root, renderer=figures)
-        item.problems += [P.error("photo.unreadable", f"Không đọc được ảnh '{ref.src}' ({reason}).",
+        item.problems += [P.error("photo.unreadable", f"Không đọc được ảnh `{ref.src}` ({reason}).",
                                   "Chạy `mttq check` với thư mục của tin, bài để biết cách sửa ảnh.")
                           for ref, reason in figures.failures]
         errors = [p for p in item.problems if p.severity == P.ERROR]
@@ -148,7 +148,7 @@ class BundleReader(MarkdownReader):
             raise refuse(path, content_root, errors)
         runs.current().problems.add(display_path(path, content_root), page.problems)
         metadata = {"title": page.title, "slug": page.slug, "status": page.status,
-                    "photos": figures.photos}
+                    "template": page.template, "photos": figures.photos}
         if page.summary:
             metadata["summary"] = html.escape(page.summary)
         return sanitize_html(page.html, f"{figures.url_prefix}/{settings['MTTQ_PHOTO_DIR']}/"), metadata
