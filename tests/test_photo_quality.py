@@ -8,7 +8,6 @@ which the thresholds were not tuned on.
 from __future__ import annotations
 
 import io
-import json
 import math
 import os
 import statistics
@@ -106,12 +105,6 @@ def test_held_out_rate_per_code(held_out, code, minimum):
     assert bad, code
     hit = sum(code in codes(rep) for _, rep in bad) / len(bad)
     assert hit >= minimum, [c.id for c, rep in bad if code not in codes(rep)]
-
-
-def test_held_out_reports_are_json(held_out):
-    _, reports = held_out
-    for rep in reports[:40]:
-        json.dumps(rep.as_json())
 
 
 def test_good_photos_in_all_formats_pass(held_out):
@@ -326,12 +319,9 @@ def test_washed_out_to_a_third_is_an_error_gentle_flatness_a_warning(tmp_path):
     assert severity(gentle, "photo.low_contrast") == "warning"
 
 
-@pytest.mark.parametrize("deg", [-5, 5, 10])
+@pytest.mark.parametrize("deg", [-7, -5, 5, 7])
 def test_tilt_measured_with_sign(tmp_path, deg):
     rep = assess_photo(save(pc.rotate_crop(pc.good_base("camera"), deg), tmp_path / "t.jpg"))
-    if deg == 10:
-        assert "photo.tilted" in codes(rep) or rep.metrics["tilt_angle"] is None
-        return
     assert "photo.tilted" in codes(rep)
     assert rep.metrics["tilt_angle"] == pytest.approx(deg, abs=1.0)
     p = next(p for p in rep.problems if p.code == "photo.tilted")
