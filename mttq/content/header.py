@@ -236,3 +236,34 @@ def _photos(node, line: int, parsed: ParsedFile) -> list[str]:
             continue
         found.append(photo_markdown(image, values.get("caption", "")))
     return found
+
+
+def read_source(path, max_bytes: int, too_large_hint: str):
+    """The text of a contributed Markdown file, or the one problem that stops
+    reading it (too large, not UTF-8 / typed in an old font, unreadable).
+
+    Items and pages both read their file this way: ``(text, None)`` or
+    ``(None, problem)``."""
+    from mttq.core import problems as P
+
+    try:
+        raw = path.read_bytes()
+        if len(raw) > max_bytes:
+            return None, P.error(
+                "article.too_large",
+                f"Tệp `{path.name}` nặng {len(raw) // 1000} KB (tối đa {max_bytes // 1000} KB).",
+                too_large_hint)
+        return decode_text(raw), None
+    except TextDecodeError as exc:
+        return None, P.error("article.encoding", str(exc), exc.hint)
+    except OSError as exc:
+        return None, P.error("article.unreadable", f"Không đọc được tệp: {exc.strerror}.",
+                             f"Kiểm tra tệp `{path.name}` có tồn tại và đọc được.")
+
+
+def duplicate_field_problems(parsed: ParsedFile) -> list:
+    from mttq.core import problems as P
+
+    return [P.error("meta.duplicate", f"Trường `{dup.key}` được ghi hai lần.",
+                    "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line)
+            for dup in parsed.duplicates]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mttq.core import problems as P
-from mttq.content.header import TextDecodeError, decode_text, parse_header
+from mttq.content.header import duplicate_field_problems, parse_header, read_source
 from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
 from mttq.content.placeholders import placeholder_problems
 from mttq.registry.registries import Topic, Unit
@@ -518,22 +518,10 @@ def read_item(
     index_path = Path(index_path)
     slug, location_problems = check_location(index_path, content_root)
     item = Item(path=index_path, slug=slug, meta=ItemMeta(), problems=location_problems)
-    try:
-        raw = index_path.read_bytes()
-        if len(raw) > MAX_ITEM_BYTES:
-            item.problems.append(P.error(
-                "article.too_large",
-                f"Tệp `index.md` nặng {len(raw) // 1000} KB (tối đa {MAX_ITEM_BYTES // 1000} KB).",
-                "Chỉ giữ nội dung tin, bài; tài liệu dài hãy gửi riêng cho Ban Biên tập.",
-            ))
-            return item
-        text = decode_text(raw)
-    except TextDecodeError as exc:
-        item.problems.append(P.error("article.encoding", str(exc), exc.hint))
-        return item
-    except OSError as exc:
-        item.problems.append(P.error("article.unreadable", f"Không đọc được tệp: {exc.strerror}.",
-                                     "Kiểm tra tệp index.md có tồn tại và đọc được."))
+    text, unreadable = read_source(index_path, MAX_ITEM_BYTES,
+                                   "Chỉ giữ nội dung tin, bài; tài liệu dài hãy gửi riêng cho Ban Biên tập.")
+    if unreadable is not None:
+        item.problems.append(unreadable)
         return item
     parsed = parse_header(text)
     section = index_path.parents[3].name if len(index_path.parents) > 3 else None
@@ -542,9 +530,7 @@ def read_item(
     item.problems.extend(meta_problems)
     for line, message, hint in parsed.errors:
         item.problems.append(P.error("meta.front_matter", message, hint, line=line))
-    for dup in parsed.duplicates:
-        item.problems.append(P.error("meta.duplicate", f"Trường `{dup.key}` được ghi hai lần.",
-                                     "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line))
+    item.problems.extend(duplicate_field_problems(parsed))
     item.problems.extend(limits.body_problems(parsed.body, parsed.body_line))
     if any(p.code == "article.too_complex" for p in item.problems):
         return item  # not rendered: that is the point of the limit

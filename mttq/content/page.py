@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from mttq.content import limits
-from mttq.content.header import TextDecodeError, decode_text, parse_header
+from mttq.content.header import duplicate_field_problems, parse_header, read_source
 from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
 from mttq.content.sanitize import intrasite_links
 from mttq.core import problems as P
@@ -77,26 +77,13 @@ def read_page(path: Path, reserved: set[str],
             f"Trang `{path.name}` phải là một tệp `.md` thật trong `content/pages/`.",
             "Đổi tên tệp thành `ten-trang.md` (chữ thường, không dấu) và chép tệp thật vào đó."))
         return page
-    try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_PAGE_BYTES:
-            page.problems.append(P.error(
-                "article.too_large", f"Trang nặng {len(raw) // 1000} KB (tối đa "
-                f"{MAX_PAGE_BYTES // 1000} KB).", "Chỉ giữ nội dung của trang."))
-            return page
-        text = decode_text(raw)
-    except TextDecodeError as exc:
-        page.problems.append(P.error("article.encoding", str(exc), exc.hint))
-        return page
-    except OSError as exc:
-        page.problems.append(P.error("article.unreadable", f"Không đọc được tệp: {exc.strerror}.",
-                                     "Kiểm tra tệp có tồn tại và đọc được."))
+    text, unreadable = read_source(path, MAX_PAGE_BYTES, "Chỉ giữ nội dung của trang.")
+    if unreadable is not None:
+        page.problems.append(unreadable)
         return page
     parsed = parse_header(text)
     fields = parsed.fields
-    for dup in parsed.duplicates:
-        page.problems.append(P.error("meta.duplicate", f"Trường `{dup.key}` được ghi hai lần.",
-                                     "Giữ lại một dòng, xóa dòng kia.", field=dup.key, line=dup.line))
+    page.problems.extend(duplicate_field_problems(parsed))
     for key, f in fields.items():
         if key in FORBIDDEN_FIELDS:
             page.problems.append(P.error(

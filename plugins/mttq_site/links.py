@@ -9,32 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
-from mttq.core import problems as P
-from mttq.core import runs
 from mttq.outputs import listing
 from mttq.outputs.listing import group_by, neighbours, related_items
 from mttq.settings import registries_from_settings, with_defaults
-from .reader import display_path
+from .records import refuse_duplicate_slugs
 
 log = logging.getLogger(__name__)
-
-
-def refuse_duplicate_slugs(generator):
-    """Two items with one folder name would overwrite each other's page: an
-    error of both files (the build then fails; the check says it first)."""
-    by_slug: dict[str, list] = {}
-    for article in [*generator.articles, *generator.drafts]:
-        by_slug.setdefault(article.slug, []).append(article)
-    content_root = Path(generator.settings["PATH"])
-    for slug, articles in by_slug.items():
-        if len(articles) > 1:
-            paths = [display_path(Path(a.source_path), content_root) for a in articles]
-            for path in paths:
-                others = ", ".join(p for p in paths if p != path)
-                runs.current().problems.add(path, [P.error(
-                    "article.duplicate_slug",
-                    f"Tên thư mục `{slug}` trùng với {others}: hai tin, bài sẽ ghi đè lên nhau.",
-                    f"Đổi tên một thư mục, ví dụ `{slug}-2`.")])
 
 
 def freeze_urls(contents) -> None:

@@ -59,19 +59,37 @@ def collect_problems(generator) -> None:
                          [p for p in item.problems if p.severity == P.WARNING])
 
 
-def refuse_duplicate_pages(generator) -> None:
-    """``page_generator_finalized``: two pages with one address would overwrite
-    each other (the check says it first: mttq/content/page.py)."""
+def refuse_duplicate_addresses(contents, settings, problem) -> None:
+    """Contents sharing one slug would overwrite each other's page: an error of
+    every file involved (the build then fails; the check says it first).
+    ``problem(slug, others)`` makes the error of one of them."""
     by_slug: dict[str, list] = {}
-    for page in [*generator.pages, *generator.hidden_pages, *generator.draft_pages]:
-        by_slug.setdefault(page.slug, []).append(page)
-    content_root = Path(generator.settings["PATH"])
-    for slug, pages in by_slug.items():
-        if len(pages) > 1:
-            paths = [display_path(Path(p.source_path), content_root) for p in pages]
+    for content in contents:
+        by_slug.setdefault(content.slug, []).append(content)
+    content_root = Path(settings["PATH"])
+    for slug, same in by_slug.items():
+        if len(same) > 1:
+            paths = [display_path(Path(c.source_path), content_root) for c in same]
             for path in paths:
                 others = ", ".join(f"`{p}`" for p in paths if p != path)
-                runs.current().problems.add(path, [P.error(
-                    "article.duplicate_slug",
-                    f"Địa chỉ trang `/{slug}/` trùng với {others}: hai trang sẽ ghi đè lên nhau.",
-                    "Đổi `Slug` của một trang.", field="slug")])
+                runs.current().problems.add(path, [problem(slug, others)])
+
+
+def refuse_duplicate_slugs(generator) -> None:
+    """``article_generator_finalized``: two items with one folder name."""
+    refuse_duplicate_addresses(
+        [*generator.articles, *generator.drafts], generator.settings,
+        lambda slug, others: P.error(
+            "article.duplicate_slug",
+            f"Tên thư mục `{slug}` trùng với {others}: hai tin, bài sẽ ghi đè lên nhau.",
+            f"Đổi tên một thư mục, ví dụ `{slug}-2`."))
+
+
+def refuse_duplicate_pages(generator) -> None:
+    """``page_generator_finalized``: two pages with one address (mttq/content/page.py)."""
+    refuse_duplicate_addresses(
+        [*generator.pages, *generator.hidden_pages, *generator.draft_pages], generator.settings,
+        lambda slug, others: P.error(
+            "article.duplicate_slug",
+            f"Địa chỉ trang `/{slug}/` trùng với {others}: hai trang sẽ ghi đè lên nhau.",
+            "Đổi `Slug` của một trang.", field="slug"))
