@@ -84,6 +84,18 @@ def test_a_merged_correction_moves_updated_keeps_the_id_and_is_flagged_in_the_pu
     rss_item = strict_xml((after / "feeds" / "all.rss.xml").read_bytes()).find(
         "channel/item[guid='%stin-duoc-sua']" % ID)
     assert rss_item.findtext("{http://purl.org/dc/terms/}modified") == "2025-06-02T16:30:00+07:00"
+    # The item's page says it was corrected, and its JSON-LD's dateModified too.
+    import json as json_lib
+
+    from bs4 import BeautifulSoup
+
+    html = (after / "tin-bai" / "tin-duoc-sua" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one(".item-corrected time")["datetime"] == "2025-06-02T16:30:00+07:00"
+    ld = json_lib.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert ld["dateModified"] == "2025-06-02T16:30:00+07:00"
+    untouched_page = (after / "tin-bai" / "tin-giu-nguyen" / "index.html").read_text(encoding="utf-8")
+    assert "item-corrected" not in untouched_page
     # The feeds' own dates follow the newest change: the site, topic, unit and tag feeds.
     for feed in ("all", "chu-de/van-dong-phong-trao", "don-vi/ban-pt-tg", "tu-khoa/vi-nguoi-ngheo"):
         assert set(feed_updated(after, feed).values()) == {at("2025-06-02 16:30")}, feed

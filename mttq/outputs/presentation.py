@@ -80,7 +80,8 @@ def news_article_jsonld(article, siteurl: str, publisher: str, logo_url: str) ->
         "@type": "NewsArticle",
         "headline": article.title,
         "datePublished": iso_datetime(article.date),
-        "dateModified": iso_datetime(getattr(article, "modified", None) or article.date),
+        "dateModified": iso_datetime(getattr(article, "corrected", None)
+                                     or getattr(article, "modified", None) or article.date),
         "author": {"@type": "Person", "name": str(article.author)},
         "publisher": {"@type": "Organization", "name": publisher,
                       "logo": {"@type": "ImageObject", "url": logo_url}},

@@ -133,6 +133,9 @@ class FeedsGenerator(Generator):
 
         # What git says happened to each item: corrections, takedowns.
         self.history = publication_history(settings["PATH"])
+        for article in articles:  # the item page and its JSON-LD say it too
+            updated = self._updated(article)
+            article.corrected = updated if updated > to_local(article.date) else None
         present = {a.slug for a in articles} | {
             a.slug for a in self.context.get("hidden_articles", [])}
         self.withdrawn = []
