@@ -234,3 +234,17 @@ def test_malformed_data_files_get_a_problem_code_not_a_traceback(tmp_path):
     reports = check_data_files(settings, tmp_path / "content")
     named = {Path(r.path).name: [p.code for p in r.problems] for r in reports}
     assert named == {name: ["data.invalid"] for name in files}
+
+
+def test_a_photo_that_is_a_symlink_loop_gets_a_code_not_a_traceback(tmp_path):
+    content = tmp_path / "content"
+    folder = write_item(content, "tin-vong-lap", photos=(), body="Nội dung.\n\n![Ảnh](anh-1.jpg)\n").parent
+    os.symlink("anh-1.jpg", folder / "anh-1.jpg")  # points at itself
+    args = [sys.executable, "-m", "invoke", "check", "--format", "json", "--content", str(content),
+            "--path", str(folder)]
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    assert "Traceback" not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert "article.photo_outside" in errors_of(report, "tin-vong-lap/index.md")
+    built = build(content, tmp_path / "out", tmp_path / "cache")
+    assert not built.ok and any("tin-vong-lap" in line for line in built.errors)
