@@ -1,7 +1,8 @@
 """Development settings of the provincial Front news site.
 
-Province-specific values are here and in ``data/``: another province changes
-these lines and the data files, not the code. Project settings (``MTTQ_*``)
+Province-specific values are in ``data/`` (units, quota policy, the site's
+identity by period) and, for the address, in ``publishconf.py``: another
+province changes the data files, not the code. Project settings (``MTTQ_*``)
 have their defaults in ``mttq/settings.py``.
 """
 from pathlib import Path
@@ -9,22 +10,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 # --- The site -----------------------------------------------------------------
-SITENAME = "Mặt trận Tổ quốc Việt Nam tỉnh Sóc Trăng"
-SITE_SHORTNAME = "MTTQ Sóc Trăng"
-SITE_TAGLINE = "Trang thông tin điện tử Ủy ban MTTQ Việt Nam tỉnh Sóc Trăng"
-SITE_PUBLISHER = "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Sóc Trăng"
-SITE_CONTACT = {
-    "address": "Số 1 đường Ví Dụ, Phường 1, thành phố Sóc Trăng",
-    "phone": "0299 000 0000",
-    "email": "bbt@mttq.soctrang.example",
-}
-SITELOGO = "theme/img/logo.svg"
-# Authority of the feeds' permanent entry ids (tag:<authority>,2025:tin-bai/<slug>):
-# pinned, so that moving the site to another domain never changes an id.
-MTTQ_FEED_ID_AUTHORITY = "mttq.soctrang.example"
+# Name, short name, tagline, publisher, logo and contact are data: data/site.yaml,
+# one identity per period (the news site of the Sóc Trăng provincial Front until
+# 30/06/2025, of the Front of the city of Cần Thơ since). The plugin sets SITENAME,
+# SITE_SHORTNAME, SITE_TAGLINE, SITE_PUBLISHER, SITELOGO and SITE_CONTACT from the
+# identity in force on the build's day; each item keeps the one of its date. The
+# authority of the feeds' permanent entry ids (tag:<authority>,2025:tin-bai/<slug>)
+# is pinned in the same file, so that renaming or moving the site never changes an id.
+# Another province: docs/cau-hinh-tinh.md.
+MTTQ_SITE_FILE = str(ROOT / "data" / "site.yaml")
+
+
+def _feed_id_authority():
+    from mttq.registry.site_identity import load_site_identities
+
+    try:
+        return load_site_identities(Path(MTTQ_SITE_FILE)).feed_id_authority
+    except ValueError:  # a malformed file: the build says so (plugin, identity.py)
+        return None
+
+
+MTTQ_FEED_ID_AUTHORITY = _feed_id_authority()
 SITEURL = ""
 RELATIVE_URLS = False
-AUTHOR = SITE_PUBLISHER
 
 PATH = "content"
 OUTPUT_PATH = "output"

@@ -333,11 +333,30 @@ def bench(c, items=300, photos=2, seed=1):
 
 @task(help={"month": cli.HELP["month"], "year": cli.HELP["year"],
             "format": cli.HELP["quota_format"], "content": cli.HELP["content"],
-            "units": cli.HELP["units"], "output": cli.HELP["report_output"]})
+            "units": cli.HELP["units"], "output": cli.HELP["report_output"],
+            "quota": cli.HELP["quota_file"]})
 def quota(c, month=None, year=None, format="table", content=str(paths.DEFAULT_CONTENT_DIR),
-          units=None, output=None):
-    """Chỉ tiêu tin, bài hằng tháng của các đơn vị; tin, bài trễ hạn ghi riêng."""
-    raise Exit(code=cli.quota(month, year, format, content, units, output))
+          units=None, output=None, quota=None):
+    """Chỉ tiêu tin, bài hằng tháng theo quy định của từng tháng (data/quota.yaml)."""
+    raise Exit(code=cli.quota(month, year, format, content, units, output, quota))
+
+
+@task(help={"source": "địa chỉ (http/https) hoặc tệp: RSS, Atom hoặc tệp xuất WordPress (WXR)",
+            "unit": "mã đơn vị của các tin, bài cũ (data/units.yaml), ví dụ my-xuyen",
+            "before": "chỉ nhập tin, bài đăng trước ngày này, ví dụ 2025-07-01",
+            "type": "tin (mặc định) hoặc bai",
+            "topic": "mã chủ đề khi chuyên mục cũ không trùng tên chủ đề nào (data/topics.yaml)",
+            "author": "người viết khi nguồn tin không ghi", "content": cli.HELP["content"]})
+def import_feed(c, source, unit, before=None, type="tin", topic=None, author=None,
+                content=str(paths.DEFAULT_CONTENT_DIR)):
+    """Nhập tin, bài của trang cũ (RSS, Atom, WordPress) thành các thư mục tin, bài, kèm ảnh."""
+    from mttq.commands.build import load_settings
+    from mttq.intake.feed_import import run
+    from mttq.settings import registries_from_settings
+
+    raise Exit(code=run(source, unit=unit, content=content, before=before, item_type=type,
+                        topic=topic, author=author,
+                        registries=registries_from_settings(load_settings(DEV_SETTINGS))))
 
 
 @task(help={"pull_request": cli.HELP["pull_request"], "opened_at": cli.HELP["opened_at"],

@@ -26,8 +26,12 @@ DEFAULTS = {
     "MTTQ_RELATED_COUNT": 4,
     # Items per topic block on the home page.
     "MTTQ_HOME_TOPIC_ITEMS": 4,
-    # Monthly quota per unit kind, for units with `quota: true` (seed 002, II.1).
-    "MTTQ_QUOTA": {"district": {"tin": 2, "bai": 1}},
+    # The quota policy: which kinds of unit owe how many tin and bài a month, from
+    # when to when (seed 002, II.1 until 30/06/2025; data/quota.yaml).
+    "MTTQ_QUOTA_FILE": str(DATA_DIR / "quota.yaml"),
+    # The site's identity by period: name, publisher, logo, contact, feed id
+    # authority (data/site.yaml); the pages carry the one of the build's "today".
+    "MTTQ_SITE_FILE": str(DATA_DIR / "site.yaml"),
     # "Today" of the build (YYYY-MM-DD): what is published (an item dated later
     # waits), the anniversary banner, the editors' current month; None = the
     # local date and time when the site is built.
@@ -127,6 +131,24 @@ def registries_from_settings(settings: dict):
         topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
         units=load_units(Path(settings["MTTQ_UNITS_FILE"])),
     )
+
+
+def quota_policy_from_settings(settings: dict):
+    """The quota policy named by ``settings`` (``MTTQ_QUOTA_FILE``), cached per run."""
+    from pathlib import Path
+
+    from mttq.registry.quota_policy import load_quota_policy
+
+    return load_quota_policy(Path(with_defaults(settings)["MTTQ_QUOTA_FILE"]))
+
+
+def site_identities_from_settings(settings: dict):
+    """The site's identities by period (``MTTQ_SITE_FILE``), cached per run."""
+    from pathlib import Path
+
+    from mttq.registry.site_identity import load_site_identities
+
+    return load_site_identities(Path(with_defaults(settings)["MTTQ_SITE_FILE"]))
 
 
 def run_now(settings: dict):

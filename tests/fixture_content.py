@@ -15,7 +15,7 @@ ITEMS = {
     "doi-thoai-voi-nhan-dan": ("tin", "giam-sat-phan-bien", "tran-de", "2025-04-22 15:00", "Giám sát, Đối thoại"),
     "giao-luu-huu-nghi-campuchia": ("bai", "doi-ngoai-nhan-dan", "ban-pt-tg", "2025-05-20 08:00", "Đối ngoại"),
     "ngay-hoi-dai-doan-ket-khom-3": ("tin", "dai-doan-ket", "tp-soc-trang", "2025-03-18 16:30", "Ngày hội Đại đoàn kết"),
-    "tap-huan-cong-tac-vien": ("tin", "cung-co-to-chuc", "vp", "2026-09-08 09:00", "Tập huấn"),
+    "tap-huan-cong-tac-vien": ("tin", "cung-co-to-chuc", "ct-van-phong", "2026-09-08 09:00", "Tập huấn"),
 }
 DRAFT_SLUG = "ban-nhap-chua-duyet"
 FUTURE_SLUG = "tin-hen-gio-dang"
@@ -44,7 +44,7 @@ def write_fixture_content(root: Path) -> dict:
         write_item(root, slug, type=item_type, Category=topic, Unit=unit, date=date, Tags=tags,
                    photos=photos, seed=n, title=f"Tiêu đề {slug.replace('-', ' ')}")
     write_item(root, DRAFT_SLUG, Status="draft", seed=40)
-    write_item(root, FUTURE_SLUG, date="2099-01-05 08:00", seed=41, Unit="vp")
+    write_item(root, FUTURE_SLUG, date="2099-01-05 08:00", seed=41, Unit="ct-van-phong")
     write_page(root, "gioi-thieu", "Giới thiệu")
     by_topic: dict[str, list[str]] = {}
     by_unit: dict[str, list[str]] = {}

@@ -98,7 +98,7 @@ def small_photo(folder: Path, seed: int) -> None:
 
 def add_item(repo: Repo, slug: str, seed: int, **meta) -> Path:
     small_photo(repo.content / "tin" / "2025" / "05" / slug, seed)
-    meta.setdefault("Unit", "ban-pt-tg")  # a unit active today (undated items are checked now)
+    meta.setdefault("Unit", "ban-pt-tg")  # active until 30/06/2025 (undated: judged at its commit)
     return write_item(repo.content, slug, date=None, seed=seed, folder_month="2025-05", **meta)
 
 

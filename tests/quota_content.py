@@ -9,7 +9,11 @@ Units (a custom registry, via ``MTTQ_UNITS_FILE`` / ``invoke quota --units``):
   01:30 local, so May is one article short and June has the bài; a draft bài
   and a future bài never count.
 - ``huyen-c``: ceased on 30/06/2023; meets May, short in June, absent after.
-- ``vp``: a department without quota; its items are not in the report.
+- ``vp``: a department; no rule of the quota policy covers its kind, so its
+  items are not in the report.
+
+The quota policy is the repository's ``data/quota.yaml``: districts owe
+2 tin + 1 bài a month until 30/06/2025, so all of 2023.
 
 Submission times come from ``Submitted`` (the trees are not in git).
 """
@@ -20,10 +24,10 @@ from pathlib import Path
 from sitefactory import write_item
 
 UNITS_YAML = """\
-- {key: vp, name: Văn phòng Ủy ban MTTQ Việt Nam tỉnh, kind: department, quota: false}
-- {key: huyen-a, name: Ủy ban MTTQ Việt Nam huyện A, kind: district, quota: true}
-- {key: huyen-b, name: Ủy ban MTTQ Việt Nam huyện B, kind: district, quota: true}
-- {key: huyen-c, name: Ủy ban MTTQ Việt Nam huyện C, kind: district, quota: true, valid_until: 2023-06-30}
+- {key: vp, name: Văn phòng Ủy ban MTTQ Việt Nam tỉnh, kind: department}
+- {key: huyen-a, name: Ủy ban MTTQ Việt Nam huyện A, kind: district}
+- {key: huyen-b, name: Ủy ban MTTQ Việt Nam huyện B, kind: district}
+- {key: huyen-c, name: Ủy ban MTTQ Việt Nam huyện C, kind: district, valid_until: 2023-06-30}
 """
 
 COLUMNS_2023_YAML = """\

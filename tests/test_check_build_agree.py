@@ -224,13 +224,17 @@ def test_malformed_data_files_get_a_problem_code_not_a_traceback(tmp_path):
         "units.yaml": "- {key: vp, name: Văn phòng, kind: [khong, hop, le\n",
         "topics.yaml": "\n".join(laughs) + "\n",
         "anniversaries.yaml": "anniversaries: nhieu\n",
+        "quota.yaml": "rules:\n  - {key: moi, from: 2025-07-01, kinds: [xa], tin: mot}\n",
+        "site.yaml": "identities:\n  - {key: cu, name: Trang cũ, until: 2025-06-30}\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     settings = load_settings(ROOT / "pelicanconf.py", {
         "MTTQ_UNITS_FILE": str(tmp_path / "units.yaml"),
         "MTTQ_TOPICS_FILE": str(tmp_path / "topics.yaml"),
-        "MTTQ_ANNIVERSARIES_FILE": str(tmp_path / "anniversaries.yaml")})
+        "MTTQ_ANNIVERSARIES_FILE": str(tmp_path / "anniversaries.yaml"),
+        "MTTQ_QUOTA_FILE": str(tmp_path / "quota.yaml"),
+        "MTTQ_SITE_FILE": str(tmp_path / "site.yaml")})
     reports = check_data_files(settings, tmp_path / "content")
     named = {Path(r.path).name: [p.code for p in r.problems] for r in reports}
     assert named == {name: ["data.invalid"] for name in files}

@@ -189,7 +189,8 @@ def test_a_withdrawn_item_is_published_as_withdrawn_for_30_days_and_its_page_say
     assert tombstones(idle["all.atom.xml"]) == gone
     # New content 31 days after the takedown: no more tombstones in the subscription
     # feeds; the page stays; the month's archive keeps the tombstone for good.
-    repo.merge("tin-moi", at("2025-07-11 08:00"), lambda: add_item(repo, "tin-moi", 7))
+    repo.merge("tin-moi", at("2025-07-11 08:00"),  # a unit of the merged city (July 2025)
+               lambda: add_item(repo, "tin-moi", 7, Unit="ct-ban-pt-tg"))
     on_the_30th = check_feed_files(repo.build("2025-07-10", output="output-30") / "feeds")
     assert tombstones(on_the_30th["all.atom.xml"]) == gone  # today counts when earlier
     later = repo.build("2025-07-11", output="output-later")

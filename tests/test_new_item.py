@@ -38,7 +38,7 @@ def check_codes(content: Path, folder: Path, photos=False) -> tuple[int, list[st
 
 
 def new_item(content: Path, *extra) -> Path:
-    result = invoke("new", "--type", "tin", "--unit", "hoi-nong-dan", "--topic", "dai-doan-ket",
+    result = invoke("new", "--type", "tin", "--unit", "ct-hoi-nong-dan", "--topic", "dai-doan-ket",
                     "--title", "Trao quà cho hộ nghèo xã Đại Tâm", "--content", str(content),
                     *extra)
     assert result.returncode == 0, result.stderr
@@ -50,7 +50,7 @@ def test_new_item_without_event_or_author_and_without_a_terminal_is_created(tmp_
     """The event time and the author are optional: a script (no terminal) is not asked."""
     index = new_item(tmp_path)
     text = index.read_text(encoding="utf-8")
-    assert "Title: Trao quà cho hộ nghèo xã Đại Tâm" in text and "Unit: hoi-nong-dan" in text
+    assert "Title: Trao quà cho hộ nghèo xã Đại Tâm" in text and "Unit: ct-hoi-nong-dan" in text
     assert "Event_date" not in text  # no event: no deadline
 
 
@@ -148,12 +148,12 @@ def test_a_unit_that_was_wound_up_is_refused_at_once_with_the_active_units(tmp_p
     assert result.returncode == 2
     message = result.stderr
     assert "my-xuyen" in message and "30/06/2025" in message
-    active = message.split("đang hoạt động:")[1]
-    assert "hoi-nong-dan" in active and "my-xuyen" not in active
+    active = [key.strip(" .\n") for key in message.split("đang hoạt động:")[1].split(",")]
+    assert "ct-hoi-nong-dan" in active and "my-xuyen" not in active
     assert not any(tmp_path.iterdir())
     # Asked in a terminal, the list of units to choose from has only the active ones.
-    answers = "tin\ndai-doan-ket\nvp\nTin của văn phòng\n\nLê Thị D\n"
+    answers = "tin\ndai-doan-ket\nct-van-phong\nTin của văn phòng\n\nLê Thị D\n"
     asked = invoke("new", "--content", str(tmp_path), input_text=answers)
     assert asked.returncode == 0, asked.stderr
-    assert " hoi-nong-dan " in asked.stdout and " my-xuyen " not in asked.stdout
+    assert " ct-hoi-nong-dan " in asked.stdout and " my-xuyen " not in asked.stdout
     shutil.rmtree(tmp_path / "tin")

@@ -266,7 +266,7 @@ def preview_then_publish(project):
     assert preview.returncode == 0, preview.stderr
     before = {p.relative_to(project / "output"): p.read_bytes()
               for p in (project / "output").rglob("*") if p.is_file()}
-    created = run(project, "new", "--type", "tin", "--unit", "vp", "--topic", "dai-doan-ket",
+    created = run(project, "new", "--type", "tin", "--unit", "ct-van-phong", "--topic", "dai-doan-ket",
                   "--title", "Tin còn chữ mẫu")
     assert created.returncode == 0, created.stderr
     [template] = list((project / "content").glob("tin/*/*/tin-con-chu-mau"))

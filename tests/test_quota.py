@@ -18,9 +18,10 @@ from mttq.reports.columns import ColumnPlanError, load_column_plan, load_column_
 from mttq.core.paths import DATA_DIR
 from mttq.core.times import parse_month
 from mttq.reports.quota import (
-    QuotaConfigError, month_report, months_until, published, read_records, today_from_setting,
-    year_report,
+    QuotaConfigError, format_table, month_report, months_until, published, read_records,
+    today_from_setting, year_report,
 )
+from mttq.registry.quota_policy import QuotaPolicy, load_quota_policy
 from mttq.content.history import History
 from mttq.content.item import Item, ItemMeta
 from mttq.registry.registries import load_topics, load_units
@@ -80,9 +81,26 @@ JULY = {"month": "2023-07", "units": [  # huyen-c ceased on 30/06
 
 
 def counts(month_json):
-    """The counts the tables above give by hand (the JSON also lists the late items)."""
+    """The counts the tables above give by hand (the JSON also lists the late items
+    and the rules applied)."""
     keys = set(row("x", "X", 0, 0, False))
-    return {**month_json, "units": [{k: u[k] for k in keys} for u in month_json["units"]]}
+    return {"month": month_json["month"],
+            "units": [{k: u[k] for k in keys} for u in month_json["units"]]}
+
+
+DISTRICT_RULE = "cap-huyen-2-tin-1-bai"  # data/quota.yaml: districts, until 30/06/2025
+
+
+def test_every_month_names_the_rule_it_counted_against(tree):
+    may = quota_json(tree, "--month", "2023-05")
+    assert [(r["key"], r["kinds"], r["required"], r["until"]) for r in may["rules"]] == [
+        (DISTRICT_RULE, ["district"], REQ, "2025-06-30")]
+    assert "2 tin, 1 bài" in may["rules"][0]["source"]  # the plan's own words
+    assert {u["rule"] for u in may["units"]} == {DISTRICT_RULE}
+    content, units = tree
+    table = invoke("quota", "--month", "2023-05", "--content", str(content), "--units", str(units))
+    assert f"Quy định áp dụng [{DISTRICT_RULE}]" in table.stdout
+    assert "2 tin, 1 bài mỗi tháng; đến hết 30/06/2025" in table.stdout
 
 
 def test_month_json_counts_by_local_date_and_separates_late_and_waived(tree):
@@ -104,16 +122,17 @@ def test_year_json_has_every_month_and_a_summary_per_unit(tree):
     assert [counts(m) for m in data["months"][4:7]] == [MAY, JUNE, JULY]
     assert data["months"][0]["units"][0]["tin"] == 0  # the 30/04 17:30 UTC tin is May's
     assert data["summary"] == [
-        {"unit": "huyen-a", "name": "Ủy ban MTTQ Việt Nam huyện A", "months_active": 12,
-         "months_met": 1, "tin": 2, "bai": 1, "required": {"tin": 24, "bai": 12},
-         "late": 1, "waived": 1},
-        {"unit": "huyen-b", "name": "Ủy ban MTTQ Việt Nam huyện B", "months_active": 12,
-         "months_met": 0, "tin": 2, "bai": 1, "required": {"tin": 24, "bai": 12},
-         "late": 0, "waived": 0},
-        {"unit": "huyen-c", "name": "Ủy ban MTTQ Việt Nam huyện C", "months_active": 6,
-         "months_met": 1, "tin": 3, "bai": 1, "required": {"tin": 12, "bai": 6},
-         "late": 0, "waived": 0},
+        {"unit": "huyen-a", "name": "Ủy ban MTTQ Việt Nam huyện A", "rules": [DISTRICT_RULE],
+         "months_active": 12, "months_met": 1, "tin": 2, "bai": 1,
+         "required": {"tin": 24, "bai": 12}, "late": 1, "waived": 1},
+        {"unit": "huyen-b", "name": "Ủy ban MTTQ Việt Nam huyện B", "rules": [DISTRICT_RULE],
+         "months_active": 12, "months_met": 0, "tin": 2, "bai": 1,
+         "required": {"tin": 24, "bai": 12}, "late": 0, "waived": 0},
+        {"unit": "huyen-c", "name": "Ủy ban MTTQ Việt Nam huyện C", "rules": [DISTRICT_RULE],
+         "months_active": 6, "months_met": 1, "tin": 3, "bai": 1,
+         "required": {"tin": 12, "bai": 6}, "late": 0, "waived": 0},
     ]
+    assert [(r["key"], r["months"]) for r in data["rules"]] == [(DISTRICT_RULE, list(range(1, 13)))]
 
 
 def test_drafts_future_and_broken_items_never_count(tree):
@@ -135,10 +154,10 @@ def test_csv_has_a_header_row_and_one_row_per_unit_and_month(tree):
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["Tháng", "Mã đơn vị", "Đơn vị", "Tin", "Bài", "Chỉ tiêu tin",
-                       "Chỉ tiêu bài", "Kết quả", "Trễ hạn", "Trễ có lý do"]
+                       "Chỉ tiêu bài", "Kết quả", "Trễ hạn", "Trễ có lý do", "Quy định"]
     assert len(rows) == 1 + 12 + 12 + 6
     may_b = next(r for r in rows if r[0] == "2023-05" and r[1] == "huyen-b")
-    assert may_b[3:] == ["2", "0", "2", "1", "Chưa đạt", "0", "0"]
+    assert may_b[3:] == ["2", "0", "2", "1", "Chưa đạt", "0", "0", DISTRICT_RULE]
 
 
 def test_csv_to_a_file_has_a_bom_for_excel(tree, tmp_path):
@@ -181,10 +200,10 @@ def test_usage_errors_exit_2(tree):
 # --- the counting functions -------------------------------------------------------------
 
 
-def unit(key, kind="district", quota=True, **dates):
+def unit(key, kind="district", **dates):
     from mttq.registry.registries import Unit
 
-    return Unit(key, f"Đơn vị {key}", kind, quota, **dates)
+    return Unit(key, f"Đơn vị {key}", kind, **dates)
 
 
 def rec(slug, kind, unit_key, date, event_date=None, submitted=None, waiver=None):
@@ -196,16 +215,73 @@ def rec(slug, kind, unit_key, date, event_date=None, submitted=None, waiver=None
     return History("/nowhere", ledger_file=None).judge(item)
 
 
-def test_the_requirement_is_a_setting_per_unit_kind():
-    units = {"h": unit("h"), "m": unit("m", kind="member")}
+def policy(text: str, tmp_path) -> QuotaPolicy:
+    """The policy of ``text``, from a file of its own (files are read once per run)."""
+    path = tmp_path / f"quota-{len(list(tmp_path.glob('quota-*.yaml')))}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_quota_policy(path)
+
+
+def test_the_requirement_is_a_rule_per_kind_of_unit(tmp_path):
+    units = {"h": unit("h"), "m": unit("m", kind="member"), "d": unit("d", kind="department")}
     items = [rec("t1", "tin", "h", "2025-03-02 08:00"), rec("t2", "tin", "h", "2025-03-03 08:00"),
-             rec("b1", "bai", "h", "2025-03-04 08:00"), rec("x", "tin", "m", "2025-03-04 08:00")]
-    strict = {"district": {"tin": 3, "bai": 1}, "member": {"tin": 1, "bai": 0}}
+             rec("b1", "bai", "h", "2025-03-04 08:00"), rec("x", "tin", "m", "2025-03-04 08:00"),
+             rec("y", "tin", "d", "2025-03-05 08:00")]
+    strict = policy("rules:\n"
+                    "  - {key: huyen, name: Huyện, kinds: [district], tin: 3, bai: 1}\n"
+                    "  - {key: to-chuc, name: Tổ chức, kinds: [member], tin: 1}\n", tmp_path)
     report = month_report(items, units, strict, 2025, 3)
-    assert [(r.unit.key, r.tin, r.bai, r.met) for r in report.rows] == [
-        ("h", 2, 1, False), ("m", 1, 0, True)]
-    with pytest.raises(QuotaConfigError, match="member"):
-        month_report(items, units, {"district": REQ}, 2025, 3)
+    # The department's kind is in no rule: it owes nothing and is not reported.
+    assert [(r.unit.key, r.rule.key, r.tin, r.bai, r.met) for r in report.rows] == [
+        ("h", "huyen", 2, 1, False), ("m", "to-chuc", 1, 0, True)]
+    # A rule naming a kind the registry does not have is refused, not silently empty.
+    typo = policy("rules:\n  - {key: xa, name: Xã, kinds: [comune], tin: 1}\n", tmp_path)
+    with pytest.raises(QuotaConfigError, match="comune"):
+        month_report(items, units, typo, 2025, 3)
+
+
+def test_a_quota_file_is_checked_with_messages_naming_the_rule(tmp_path):
+    for text, expected in [
+        ("rules:\n  - {key: a, name: A, kinds: [district], tin: 2, from: 2025-07-15}\n",
+         "'a'.*ngày 1"),
+        ("rules:\n  - {key: a, name: A, kinds: [district], tin: 2, until: 2025-06-30}\n"
+         "  - {key: b, name: B, kinds: [district], tin: 1, from: 2025-06-01}\n", "'a'.*'b'"),
+        ("rules:\n  - {key: a, name: A, kinds: [district], tin: -1}\n", "'tin'"),
+        ("rules:\n  - {key: a, name: A, kinds: [district], tin: 1, quota: true}\n", "'quota'"),
+        ("- a\n", "rules"),
+    ]:
+        with pytest.raises(QuotaConfigError, match=expected):
+            policy(text, tmp_path)
+
+
+def test_a_year_that_changed_rules_in_july_sums_each_months_own_rule():
+    units = {"huyen": unit("huyen", valid_until=dt.date(2025, 6, 30)),
+             "xa": unit("xa", kind="commune", valid_from=dt.date(2025, 7, 1))}
+    items = [rec("h1", "tin", "huyen", "2025-03-02 08:00"), rec("h2", "tin", "huyen", "2025-03-09 08:00"),
+             rec("h3", "bai", "huyen", "2025-03-20 08:00"), rec("x1", "tin", "xa", "2025-08-01 08:00"),
+             rec("x2", "bai", "xa", "2025-09-01 08:00")]
+    report = year_report(items, units, load_quota_policy(DATA_DIR / "quota.yaml"), 2025)
+    summary = {u.unit.key: u.as_json() for u in report.summary}
+    # The district owed 2 tin + 1 bài in each of six months, the commune 1 tin in six.
+    assert summary["huyen"]["months_active"] == 6 and summary["huyen"]["months_met"] == 1
+    assert summary["huyen"]["required"] == {"tin": 12, "bai": 6}
+    assert summary["xa"]["months_active"] == 6 and summary["xa"]["months_met"] == 1
+    assert summary["xa"]["required"] == {"tin": 6, "bai": 0}
+    assert [(s.rule.kinds, s.months, s.months_text) for s in report.rule_spans] == [
+        (("district",), [1, 2, 3, 4, 5, 6], "T1–T6"), (("commune", "ward"), list(range(7, 13)), "T7–T12")]
+    table = format_table(report)
+    assert "T1–T6/2025" in table and "T7–T12/2025" in table
+
+
+def test_an_item_published_after_its_unit_ended_counts_for_the_units_last_month():
+    units = {"huyen": unit("huyen", valid_until=dt.date(2025, 6, 30))}
+    event = dt.datetime(2025, 6, 28, 8, tzinfo=LOCAL_TZ)
+    late_published = rec("h", "tin", "huyen", "2025-07-01 08:00", event_date=event,
+                         submitted=dt.datetime(2025, 6, 30, 16, tzinfo=LOCAL_TZ))
+    policy_ = load_quota_policy(DATA_DIR / "quota.yaml")
+    june = month_report([late_published], units, policy_, 2025, 6)
+    assert [(r.unit.key, r.tin) for r in june.rows] == [("huyen", 1)]
+    assert month_report([late_published], units, policy_, 2025, 7).rows == []
 
 
 def test_late_and_waived_come_from_the_deadline_rule():

@@ -200,3 +200,59 @@ def test_no_banner_outside_the_window(tmp_path):
     result = build(tmp_path / "content", tmp_path / "output", tmp_path / "cache",
                    MTTQ_TODAY="2023-08-11", MTTQ_ANNIVERSARY_LEAD_DAYS=8)
     assert page(tmp_path / "output", "").select_one("aside.anniversary-banner") is not None
+
+
+def test_every_report_page_names_the_rule_it_applied(site):
+    output, _ = site
+    for path in ("bien-tap/", "bien-tap/2023/05/", "bien-tap/2023/"):
+        rules = page(output, path).select("ul.quota-rules li")  # the month's, the year's
+        assert rules and {li["data-rule"] for li in rules} == {"cap-huyen-2-tin-1-bai"}, path
+        assert all("2 tin, 1 bài mỗi tháng" in li.get_text() for li in rules)
+    rows = page(output, "bien-tap/2023/").select("table.months-table tbody tr")
+    assert {r.select_one("[data-rule]")["data-rule"] for r in rows} == {"cap-huyen-2-tin-1-bai"}
+
+
+@pytest.fixture(scope="module")
+def reform_site(tmp_path_factory):
+    """A year that changed rules in July: a district until 30/06/2025, a commune
+    committee from 01/07/2025, the repository's data/quota.yaml; built on 10/09/2025."""
+    base = tmp_path_factory.mktemp("reform-site")
+    units = base / "units.yaml"
+    units.write_text(
+        "units:\n"
+        "  - {key: huyen-a, name: Ủy ban MTTQ Việt Nam huyện A, kind: district, until: 2025-06-30,"
+        " successors: [xa-b]}\n"
+        "  - {key: xa-b, name: Ủy ban MTTQ Việt Nam xã B, kind: commune, from: 2025-07-01}\n",
+        encoding="utf-8")
+    for n, (slug, kind, unit, date) in enumerate([
+            ("h-tin-1", "tin", "huyen-a", "2025-06-02 09:00"),
+            ("h-tin-2", "tin", "huyen-a", "2025-06-09 09:00"),
+            ("h-bai-1", "bai", "huyen-a", "2025-06-16 09:00"),
+            ("x-tin-1", "tin", "xa-b", "2025-07-15 09:00"),
+            ("x-tin-2", "tin", "xa-b", "2025-09-01 09:00")]):
+        write_item(base / "content", slug, type=kind, Unit=unit, date=date, seed=300 + n)
+    columns = base / "columns"
+    columns.mkdir()  # no column plan: the repository's name the real units
+    result = build(base / "content", base / "output", base / "cache", MTTQ_UNITS_FILE=str(units),
+                   MTTQ_COLUMNS_DIR=str(columns), MTTQ_TODAY="2025-09-10")
+    assert result.ok, result.errors
+    return base / "output"
+
+
+def test_the_2025_summary_counts_each_month_against_its_own_rule(reform_site):
+    soup = page(reform_site, "bien-tap/2025/")
+    spans = {li["data-rule"]: li["data-months"] for li in soup.select("ul.quota-rules li[data-months]")}
+    assert spans == {"cap-huyen-2-tin-1-bai": "1,2,3,4,5,6", "cap-xa-1-tin": "7,8,9"}
+    summary = {tr["data-unit"]: [td.get_text(strip=True) for td in tr.select("td")]
+               for tr in soup.select("table.year-table tbody tr")}
+    # huyen-a: met June only, of six months owed; xa-b: met July and September of three.
+    assert summary == {"huyen-a": ["1/6", "2", "1", "0", "0"], "xa-b": ["2/3", "2", "0", "0", "0"]}
+    found = bars(soup)
+    assert found[("huyen-a", "tin")][:2] == (2, 12) and found[("huyen-a", "bai")][:2] == (1, 6)
+    assert found[("xa-b", "tin")][:2] == (2, 3) and found[("xa-b", "bai")][:2] == (0, 0)
+    assert quota_rows(page(reform_site, "bien-tap/2025/06/")) == {"huyen-a": (2, 1, "Đạt", 0, 0)}
+    july = page(reform_site, "bien-tap/2025/07/")
+    assert quota_rows(july) == {"xa-b": (1, 0, "Đạt", 0, 0)}
+    assert july.select_one("table.quota-table tr[data-unit]")["data-rule"] == "cap-xa-1-tin"
+    home = page(reform_site, "bien-tap/")
+    assert set(quota_rows(home)) == {"xa-b"}

@@ -161,7 +161,9 @@ def check_data_files(settings: dict, content_root: Path) -> list[FileReport]:
     file, never a traceback (and the build would refuse it the same way)."""
     from mttq.calendar.workdays import load_days_off
     from mttq.registry.ledger import ledger_beside, load_ledger
+    from mttq.registry.quota_policy import load_quota_policy
     from mttq.registry.registries import load_topics, load_units
+    from mttq.registry.site_identity import load_site_identities
     from mttq.reports.anniversaries import load_anniversaries
     from mttq.reports.columns import load_column_plans
 
@@ -181,6 +183,8 @@ def check_data_files(settings: dict, content_root: Path) -> list[FileReport]:
     units = judge(settings["MTTQ_UNITS_FILE"], lambda: load_units(Path(settings["MTTQ_UNITS_FILE"])))
     judge(settings["MTTQ_TOPICS_FILE"], lambda: load_topics(Path(settings["MTTQ_TOPICS_FILE"])))
     judge(str(DAYS_OFF_FILE), lambda: load_days_off())
+    judge(settings["MTTQ_QUOTA_FILE"], lambda: load_quota_policy(Path(settings["MTTQ_QUOTA_FILE"])))
+    judge(settings["MTTQ_SITE_FILE"], lambda: load_site_identities(Path(settings["MTTQ_SITE_FILE"])))
     judge(settings["MTTQ_ANNIVERSARIES_FILE"],
           lambda: load_anniversaries(Path(settings["MTTQ_ANNIVERSARIES_FILE"])))
     if units is not None:

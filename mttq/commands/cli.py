@@ -37,6 +37,7 @@ HELP = {
     "year": "cả năm YYYY (các tháng đã bắt đầu)",
     "quota_format": "table (bảng, mặc định), csv hoặc json",
     "units": "tệp danh sách đơn vị (mặc định: MTTQ_UNITS_FILE của pelicanconf.py)",
+    "quota_file": "tệp quy định chỉ tiêu (mặc định: MTTQ_QUOTA_FILE, data/quota.yaml)",
     "report_output": "ghi vào tệp thay vì màn hình (CSV có BOM để Excel đọc đúng tiếng Việt)",
     "pull_request": "số của pull request, ví dụ 123",
     "opened_at": "lúc mở pull request (forge cho biết), ví dụ 2025-05-14T02:10:00Z",
@@ -122,7 +123,7 @@ def check(paths_: list[str], format: str = "text", content: str = str(paths.DEFA
 
 def quota(month: str | None = None, year: str | None = None, format: str = "table",
           content: str = str(paths.DEFAULT_CONTENT_DIR), units: str | None = None,
-          output: str | None = None) -> int:
+          output: str | None = None, quota_file: str | None = None) -> int:
     from mttq.commands.build import load_settings
     from mttq.content.history import History
     from mttq.content.item import Registries
@@ -132,7 +133,7 @@ def quota(month: str | None = None, year: str | None = None, format: str = "tabl
         QuotaConfigError, format_csv, format_table, month_report, published, read_records,
         today_from_setting, year_report,
     )
-    from mttq.settings import run_now, with_defaults
+    from mttq.settings import quota_policy_from_settings, run_now, with_defaults
 
     try:
         if format not in ("table", "csv", "json"):
@@ -142,6 +143,8 @@ def quota(month: str | None = None, year: str | None = None, format: str = "tabl
         if not Path(content).is_dir():
             raise ValueError(f"Không có thư mục nội dung '{content}'.")
         settings = with_defaults(load_settings(DEV_SETTINGS, {"PATH": str(Path(content).resolve())}))
+        if quota_file:
+            settings["MTTQ_QUOTA_FILE"] = quota_file
         today = today_from_setting(settings["MTTQ_TODAY"])
         registries = Registries(
             topics=load_topics(Path(settings["MTTQ_TOPICS_FILE"])),
@@ -149,15 +152,14 @@ def quota(month: str | None = None, year: str | None = None, format: str = "tabl
         )
         history = History(content, ledger_file=settings["MTTQ_LEDGER_FILE"] or "default")
         items = published(read_records(Path(content), registries, history), run_now(settings))
+        policy = quota_policy_from_settings(settings)
         if year:
             if not str(year).isdigit() or len(str(year)) != 4:
                 raise ValueError(f"Năm '{year}' không hợp lệ: ghi theo dạng YYYY, ví dụ 2025.")
-            report = year_report(items, registries.units, settings["MTTQ_QUOTA"], int(year),
-                                 today=today)
+            report = year_report(items, registries.units, policy, int(year), today=today)
         else:
             y, m = parse_month(month) if month else (today.year, today.month)
-            report = month_report(items, registries.units, settings["MTTQ_QUOTA"], y, m,
-                                  today=today)
+            report = month_report(items, registries.units, policy, y, m, today=today)
     except (ValueError, RegistryError, QuotaConfigError) as exc:
         _err(str(exc))
         return 2
@@ -268,7 +270,10 @@ def new(type: str | None = None, unit: str | None = None, topic: str | None = No
             if not given[key]:
                 given[key] = ask(question, choices.get(key))
             if key in _NEW_CHECKED:  # said now, before more questions are asked
-                validate_choices(registries, **{_NEW_CHECKED[key]: given[key]}, today=today)
+                if key == "unit" and event is None and given[key] in registries.units:
+                    continue  # active or not depends on the event's day: asked next
+                validate_choices(registries, **{_NEW_CHECKED[key]: given[key]}, today=today,
+                                 event=event or None)
         if event is None and asking:
             event = ask_optional("Lúc diễn ra sự kiện (YYYY-MM-DD HH:MM, để trống nếu không có)")
         if author is None and asking:
@@ -282,7 +287,7 @@ def new(type: str | None = None, unit: str | None = None, topic: str | None = No
     except EOFError:
         missing = [f"--{key}" for key, value in given.items() if not value]
         _err(f"thiếu {', '.join(missing)} (không có bàn phím để hỏi). Ví dụ: invoke new "
-             "--type tin --unit vp --topic dai-doan-ket --title \"Tiêu đề\" "
+             "--type tin --unit ct-van-phong --topic dai-doan-ket --title \"Tiêu đề\" "
              "[--event \"2025-05-13 08:00\"] [--author \"Họ tên\"]")
         return 2
     print(f"Đã tạo {folder}/index.md")
@@ -413,6 +418,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
     q.add_argument("--units", help=HELP["units"])
     q.add_argument("--output", help=HELP["report_output"])
+    q.add_argument("--quota", help=HELP["quota_file"])
     n = commands.add_parser("new", help="tạo thư mục cho một tin, bài mới với index.md điền sẵn",
                             description="Tạo thư mục cho một tin, bài mới. Thiếu thông tin bắt "
                             "buộc thì hỏi từng câu.")
@@ -438,7 +444,8 @@ def main(argv: list[str] | None = None) -> int:
         return new(args.type, args.unit, args.topic, args.title, args.event, args.author,
                    args.content)
     if args.command == "quota":
-        return quota(args.month, args.year, args.format, args.content, args.units, args.output)
+        return quota(args.month, args.year, args.format, args.content, args.units, args.output,
+                     args.quota)
     return record_submissions(args.pull_request, args.opened_at, args.merge_commit, args.content,
                               args.ledger)
 

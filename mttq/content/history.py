@@ -15,6 +15,10 @@ Submission (``Item.submission``, items about an event only), first found wins:
   ``guessed``       the contributor's first commit of the file (git);
   ``now``           nothing known: the time of the check (a new local item).
 
+An item imported from an old site (``Imported:``, ``invoke import-feed``) has
+the submission source ``imported``: its ``Submitted`` (= its original
+publication), else its publication; it is never judged against the deadline.
+
 The pull-request check, the build and ``invoke quota`` all judge an item with
 :meth:`History.judge`, so the monthly report says what the contributor was
 told on the pull request.
@@ -40,6 +44,7 @@ SUBMISSION_SOURCES = {
     "pull_request": "lúc mở pull request",
     "guessed": "đoán theo commit đầu tiên (git)",
     "now": "chưa rõ: tạm dùng lúc kiểm tra",
+    "imported": "nhập từ trang cũ (lúc đăng gốc)",
 }
 
 
@@ -81,6 +86,10 @@ class History:
         """Fill the item's publication, submission and deadline verdict (in place)."""
         item.published = self.publication(item)
         item.submission = item.verdict = None
+        if item.meta.imported:  # an old site's archive: no deadline to judge
+            when = item.meta.submitted or (item.published.time if item.published else None)
+            item.submission = Stamp(to_local(when), "imported") if when else None
+            return item
         event = item.meta.event_date
         if event is not None:
             item.submission = self.submission(item)

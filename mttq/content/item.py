@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mttq.core import git
 from mttq.core import problems as P
 from mttq.content.header import duplicate_field_problems, parse_header, read_source
 from mttq.content.markdown_photos import FigureRenderer, PhotoRef, render_body
-from mttq.content.placeholders import placeholder_problems
-from mttq.registry.registries import Topic, Unit
 from mttq.content import limits
+from mttq.content.placeholders import placeholder_problems
+from mttq.registry.registries import Topic, Unit, unit_not_active
 from mttq.content.sanitize import intrasite_links
 from mttq.core.text import is_slug, nfc, slugify
 from mttq.core.times import LOCAL_TZ, parse_local_datetime, to_local
@@ -32,7 +33,7 @@ PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".
 REQUIRED_FIELDS = ("title", "type", "category", "unit", "author", "summary")
 OPTIONAL_FIELDS = (
     "date", "event_date", "submitted", "modified", "tags", "cover", "status", "column", "deadline_waiver",
-    "photo_credit",
+    "photo_credit", "imported",
 )
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 STATUSES = ("published", "draft", "hidden")
@@ -54,6 +55,7 @@ FIELD_LABELS = {
     "column": "Column (chuyên mục tháng)",
     "deadline_waiver": "Deadline_waiver (lý do chấp nhận gửi trễ)",
     "photo_credit": "Photo_credit (người chụp, nguồn ảnh; mặc định: tác giả)",
+    "imported": "Imported (địa chỉ gốc của tin, bài nhập từ trang cũ)",
 }
 
 _LOCATION = re.compile(
@@ -90,6 +92,7 @@ class ItemMeta:
     column: str | None = None
     deadline_waiver: str | None = None
     photo_credit: str | None = None  # who took the photos (feeds' media:credit); None = the author
+    imported: str | None = None  # where an item of an old site came from (invoke import-feed)
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,8 @@ def check_location(index_path: Path, content_root: Path | None) -> tuple[str, li
     return slug, found
 
 
-def _validate_meta(fields, registries: Registries, location_type: str | None) -> tuple[ItemMeta, list]:
+def _validate_meta(fields, registries: Registries, location_type: str | None,
+                   undated=None) -> tuple[ItemMeta, list]:
     meta = ItemMeta()
     found: list[P.Problem] = []
 
@@ -339,18 +343,18 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
             ))
         else:
             meta.unit = unit_key
-            when = meta.date or meta.event_date
-            if when is None and not (fields.get("date") or fields.get("event_date")):
-                when = dt.datetime.now(LOCAL_TZ)  # a new submission: the unit must exist now
+            # The unit must exist when it did the work: on the event's day, else when it
+            # sent the item, else on the publication day (an editor may publish later).
+            basis, when = next(((k, getattr(meta, k)) for k in ("event_date", "submitted", "date")
+                                if getattr(meta, k)), ("today", None))
+            if when is None and not any(fields.get(k) for k in ("event_date", "submitted", "date")):
+                # No date written: when git first saw the file (merged long ago, its unit
+                # may have ended since), else now (a new submission).
+                basis, when = undated() if undated else ("today", dt.datetime.now(LOCAL_TZ))
             day = when.astimezone(LOCAL_TZ).date() if when else None
-            if day and not unit.active_on(day):
-                found.append(_invalid(
-                    "unit",
-                    f"Đơn vị `{unit.name}` không còn hoạt động vào ngày {day:%d/%m/%Y}"
-                    + (f" (đến hết {unit.valid_until:%d/%m/%Y})." if unit.valid_until else "."),
-                    "Chọn đơn vị đang hoạt động vào ngày đăng tin, bài.",
-                    line,
-                ))
+            inactive = unit_not_active(registries.units, unit, day, basis) if day else None
+            if inactive:
+                found.append(_invalid("unit", *inactive, line))
 
     tags, line = value_of("tags")
     meta.tags = split_tags(tags)
@@ -377,6 +381,7 @@ def _validate_meta(fields, registries: Registries, location_type: str | None) ->
     meta.cover = value_of("cover")[0] or None
     meta.deadline_waiver = value_of("deadline_waiver")[0] or None
     meta.photo_credit = value_of("photo_credit")[0] or None
+    meta.imported = value_of("imported")[0] or None
 
     for key, f in fields.items():
         if key not in KNOWN_FIELDS:
@@ -526,7 +531,8 @@ def read_item(
     parsed = parse_header(text)
     section = index_path.parents[3].name if len(index_path.parents) > 3 else None
     location_type = section if section in ITEM_TYPES else None
-    item.meta, meta_problems = _validate_meta(parsed.fields, registries, location_type)
+    item.meta, meta_problems = _validate_meta(parsed.fields, registries, location_type,
+                                              lambda: _first_seen(index_path, content_root))
     item.problems.extend(meta_problems)
     for line, message, hint in parsed.errors:
         item.problems.append(P.error("meta.front_matter", message, hint, line=line))
@@ -573,6 +579,14 @@ def find_markdown(folder: Path) -> list[Path]:
             if linked.is_symlink() and (linked / ITEM_FILE).exists():
                 found.append(linked / ITEM_FILE)
     return sorted(found)
+
+
+def _first_seen(index_path: Path, content_root: Path | None) -> tuple[str, dt.datetime]:
+    """(basis, time) an undated item's unit is judged at: its first commit, else now."""
+    arrival = git.first_commit(index_path, content_root) if content_root is not None else None
+    if arrival is not None:
+        return "committed", arrival.time
+    return "today", dt.datetime.now(LOCAL_TZ)
 
 
 def find_items(content_root: Path) -> list[Path]:

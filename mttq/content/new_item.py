@@ -12,6 +12,7 @@ from mttq.content import placeholders
 from mttq.content.item import ITEM_TYPES, Registries
 from mttq.core.text import nfc, slugify
 from mttq.core.times import LOCAL_TZ, parse_local_datetime
+from mttq.registry.registries import unit_not_active
 
 TEMPLATE = """Title: {title}
 Type: {type}
@@ -38,27 +39,29 @@ def active_units(registries: Registries, day: dt.date) -> dict:
 
 def validate_choices(registries: Registries, *, item_type: str | None = None,
                      topic: str | None = None, unit: str | None = None,
-                     today: dt.date | None = None) -> None:
+                     today: dt.date | None = None, event: str | None = None) -> None:
     """NewItemError for a type, topic or unit the check would refuse, with the allowed
-    values. The unit must be active today: better said now than after the item is written."""
+    values, said at once rather than after the item is written. The unit must be
+    active on the event's day (else today): the check's rule
+    (:func:`mttq.registry.registries.unit_not_active`)."""
     today = today or dt.datetime.now(LOCAL_TZ).date()
     if item_type is not None and item_type not in ITEM_TYPES:
-        raise NewItemError("Loại phải là 'tin' hoặc 'bai'.")
+        raise NewItemError("Loại phải là `tin` hoặc `bai`.")
     if topic is not None and topic not in registries.topics:
-        raise NewItemError(f"Chủ đề '{topic}' không có. Các chủ đề: {', '.join(registries.topics)}.")
-    if unit is not None:
-        active = active_units(registries, today)
-        if unit in active:
-            return
-        known = registries.units.get(unit)
-        if known is not None and known.valid_until and known.valid_until < today:
-            said = (f"Đơn vị '{unit}' ({known.name}) không còn hoạt động "
-                    f"(đến hết {known.valid_until:%d/%m/%Y}).")
-        elif known is not None:
-            said = f"Đơn vị '{unit}' ({known.name}) chưa hoạt động vào ngày {today:%d/%m/%Y}."
-        else:
-            said = f"Đơn vị '{unit}' không có."
-        raise NewItemError(f"{said} Các đơn vị đang hoạt động: {', '.join(active)}.")
+        raise NewItemError(f"Chủ đề `{topic}` không có. Các chủ đề: {', '.join(registries.topics)}.")
+    if unit is None:
+        return
+    when, basis = today, "today"
+    if event:
+        when, basis = parse_local_datetime(event).astimezone(LOCAL_TZ).date(), "event_date"
+    listed = ("Các đơn vị đang hoạt động: " if basis == "today" else
+              f"Các đơn vị hoạt động ngày {when:%d/%m/%Y}: ") + ", ".join(active_units(registries, when))
+    known = registries.units.get(unit)
+    if known is None:
+        raise NewItemError(f"Đơn vị `{unit}` không có. {listed}.")
+    inactive = unit_not_active(registries.units, known, when, basis)
+    if inactive:
+        raise NewItemError(" ".join(inactive) + f" {listed}.")
 
 
 def create_item(content_root: Path, registries: Registries, *, item_type: str, unit: str,
@@ -67,7 +70,8 @@ def create_item(content_root: Path, registries: Registries, *, item_type: str, u
     """Create ``<content>/<type>/<yyyy>/<mm>/<slug>/index.md`` and return its folder."""
     title = nfc(title.strip())
     today = today or dt.datetime.now(LOCAL_TZ).date()
-    validate_choices(registries, item_type=item_type, topic=topic, unit=unit, today=today)
+    validate_choices(registries, item_type=item_type, topic=topic, unit=unit, today=today,
+                     event=event)
     slug = slugify(title)
     if not slug:
         raise NewItemError("Tiêu đề cần có chữ (để đặt tên thư mục).")

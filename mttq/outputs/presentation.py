@@ -74,7 +74,16 @@ def share_image_url(photo, siteurl: str, width: int = 1200) -> str:
 
 
 def news_article_jsonld(article, siteurl: str, publisher: str, logo_url: str) -> Markup:
-    """schema.org NewsArticle for search engines, escaped for a <script> block."""
+    """schema.org NewsArticle for search engines, escaped for a <script> block.
+
+    The publisher is the site's identity on the item's date (``data/site.yaml``,
+    ``SITE_IDENTITIES`` in the article's settings) when the build has identities:
+    an item of the former province keeps its publisher; else the ``publisher``
+    and ``logo_url`` given."""
+    identities = (getattr(article, "settings", None) or {}).get("SITE_IDENTITIES")
+    if identities is not None:
+        identity = identities.on(article.date)
+        publisher, logo_url = identity.publisher, f"{siteurl}/{identity.logo}"
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

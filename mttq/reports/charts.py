@@ -62,9 +62,11 @@ def quota_chart(rows: list[ChartRow], title: str, chart_id: str) -> Markup:
     """An accessible SVG bar chart of ``rows`` against their requirements."""
     if not rows:
         return Markup("")
-    axis_max = max([1] + [row.counts[k] for row in rows for k in COLOURS]
-                   + [row.required[k] for row in rows for k in COLOURS])
-    group_height = NAME_HEIGHT + 2 * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
+    # A kind no rule asks for and nobody wrote (bài under a "1 tin" rule) gets no bar.
+    kinds = [k for k in COLOURS if any(row.required[k] or row.counts[k] for row in rows)] or ["tin"]
+    axis_max = max([1] + [row.counts[k] for row in rows for k in kinds]
+                   + [row.required[k] for row in rows for k in kinds])
+    group_height = NAME_HEIGHT + len(kinds) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
     height = LEGEND_HEIGHT + group_height * len(rows)
     met = sum(1 for row in rows if row.met)
     desc = (f"{met}/{len(rows)} đơn vị đạt chỉ tiêu. "
@@ -78,14 +80,14 @@ def quota_chart(rows: list[ChartRow], title: str, chart_id: str) -> Markup:
         'style="width:100%;max-width:42rem;height:auto">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-        # Legend
-        f'<rect x="0" y="6" width="14" height="14" fill="{COLOURS["tin"]}"/>'
-        '<text x="19" y="18">Tin</text>',
-        f'<rect x="60" y="6" width="14" height="14" fill="{COLOURS["bai"]}"/>'
-        '<text x="79" y="18">Bài</text>',
-        f'<line x1="126" y1="4" x2="126" y2="22" stroke="{REQUIRED_COLOUR}" stroke-width="2.5" '
-        'stroke-dasharray="4 2"/><text x="133" y="18">Chỉ tiêu</text>',
     ]
+    x = 0  # legend: the kinds drawn, then the requirement mark
+    for kind in kinds:
+        out.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{COLOURS[kind]}"/>'
+                   f'<text x="{x + 19}" y="18">{TYPE_NAMES[kind]}</text>')
+        x += 60
+    out.append(f'<line x1="{x + 6}" y1="4" x2="{x + 6}" y2="22" stroke="{REQUIRED_COLOUR}" '
+               f'stroke-width="2.5" stroke-dasharray="4 2"/><text x="{x + 13}" y="18">Chỉ tiêu</text>')
     y = LEGEND_HEIGHT
     for row in rows:
         verdict = row.note or ("đạt" if row.met else "chưa đạt")
@@ -97,7 +99,7 @@ def quota_chart(rows: list[ChartRow], title: str, chart_id: str) -> Markup:
                    f'<tspan font-weight="400" fill="{"#1d6b2f" if row.met else "#a50e23"}">'
                    f"({mark})</tspan></text>")
         bar_y = y + NAME_HEIGHT
-        for kind in ("tin", "bai"):
+        for kind in kinds:
             value, required = row.counts[kind], row.required[kind]
             length = bar_length(value, axis_max)
             out.append(f'<text x="0" y="{bar_y + 11.5}">{TYPE_NAMES[kind]}</text>')
@@ -122,13 +124,15 @@ def quota_chart(rows: list[ChartRow], title: str, chart_id: str) -> Markup:
 
 
 def month_rows(report) -> list[ChartRow]:
-    """Chart rows of a :class:`mttq.quota.MonthReport`."""
+    """Chart rows of a :class:`mttq.reports.quota.MonthReport`."""
     return [ChartRow(r.unit.key, short_unit_name(r.unit.name), {"tin": r.tin, "bai": r.bai},
                      dict(r.required), r.met) for r in report.rows]
 
 
 def year_rows(report) -> list[ChartRow]:
-    """Chart rows of a :class:`mttq.quota.YearReport`: totals against requirement × months.
+    """Chart rows of a :class:`mttq.reports.quota.YearReport`: totals against the
+    requirements of the months each unit owed items (a year whose rule changed
+    sums each month's own requirement).
 
     A unit "meets" the year here when it met every month it existed.
     """

@@ -1,19 +1,25 @@
-"""The monthly quota of district-level committees: 2 tin + 1 bài a month.
+"""The monthly quota of tin and bài, counted against the rule of each month.
 
 Seed 002, II.1: "Ban Thường trực … giao chỉ tiêu cho Ủy ban MTTQ Việt Nam các
 huyện, thị xã, thành phố cộng tác ít nhất 2 tin, 1 bài / tháng (tin, bài phải
 có chất lượng và được Ban Biên tập duyệt, đăng tải). Đây là cơ sở để xét thi
-đua …"
+đua …". The district level ended on 30/06/2025; since then the commune-level
+committees owe what ``data/quota.yaml`` says. Which kinds of unit owe how
+many items, and from when to when, is that file's policy
+(:mod:`mttq.registry.quota_policy`); every report names the rule it applied.
 
 Our reading (see ``docs/reports.md``):
 
 * An item counts for the month of its publication date (``Date``, local time
   Asia/Ho_Chi_Minh), for the unit named in ``Unit``. Only *published* items
   count: drafts, hidden items, items with errors and items dated in the future
-  never do.
-* The quota applies to the units with ``quota: true`` in ``data/units.yaml``,
-  in the months they existed (``valid_from``/``valid_until``); the requirement
-  is a setting per unit kind (``MTTQ_QUOTA``).
+  never do. An item the editors published after its unit had ended (a
+  district's item about 28/06/2025, sent on 30/06, published on 01/07/2025)
+  counts for the unit's last month: the unit sent it while it existed.
+* A unit owes a month's items when it existed on some day of that month and
+  a rule of the policy covers its kind in that month; the rule gives the
+  requirement. A year that changed rules (2025: districts until June,
+  commune-level committees from July) is summed month by month.
 * **Late items count.** The seed counts what the editors approved and
   published; an item sent after the one-working-day deadline was still
   published. Late items and items accepted late with a reason
@@ -35,16 +41,15 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from mttq.content.item import Item
-from mttq.registry.registries import Unit
+from mttq.registry.periods import month_bounds
+from mttq.registry.quota_policy import (
+    ITEM_KINDS, QuotaPolicy, QuotaPolicyError, QuotaRule, requirement_text,
+)
+from mttq.registry.registries import UNIT_KINDS, Unit
 from mttq.core.times import month_key, month_label, LOCAL_TZ, parse_local_datetime, to_local
 
-ITEM_KINDS = ("tin", "bai")
 TYPE_LABELS = {"tin": "Tin", "bai": "Bài"}
-DEFAULT_REQUIREMENT = {"tin": 2, "bai": 1}
-
-
-class QuotaConfigError(ValueError):
-    """The quota settings do not fit the unit registry (Vietnamese message)."""
+QuotaConfigError = QuotaPolicyError  # the policy does not fit the unit registry
 
 
 # --------------------------------------------------------------------------
@@ -74,30 +79,46 @@ def published(records: Iterable, now: dt.datetime) -> list:
 # --------------------------------------------------------------------------
 
 
-def requirements_for(units: Mapping[str, Unit], quota_setting: Mapping) -> dict[str, dict]:
-    """Unit key -> {"tin": n, "bai": m} for every unit the quota applies to."""
-    result = {}
-    for key, unit in units.items():
-        if not unit.quota:
-            continue
-        required = quota_setting.get(unit.kind)
-        if required is None:
-            raise QuotaConfigError(
-                f"Đơn vị '{key}' có quota: true nhưng cài đặt MTTQ_QUOTA không có chỉ tiêu "
-                f"cho loại đơn vị '{unit.kind}'. Thêm ví dụ "
-                f'MTTQ_QUOTA = {{"{unit.kind}": {{"tin": 2, "bai": 1}}}} hoặc bỏ quota của đơn vị.'
-            )
-        result[key] = {kind: int(required.get(kind, 0)) for kind in ITEM_KINDS}
-    return result
+def as_policy(policy) -> QuotaPolicy:
+    """A :class:`QuotaPolicy`; a plain mapping kind -> {"tin": n, "bai": m} is one
+    rule per kind at all times (older callers, tests)."""
+    if isinstance(policy, QuotaPolicy):
+        return policy
+    return QuotaPolicy.from_requirements(policy)
+
+
+def checked_policy(units: Mapping[str, Unit], policy) -> QuotaPolicy:
+    """The policy, refused (:class:`QuotaConfigError`) when a rule names a kind
+    the unit registry does not have (a typo would silently owe nothing)."""
+    policy = as_policy(policy)
+    known = getattr(units, "kinds", None) or set(UNIT_KINDS) | {u.kind for u in units.values()}
+    policy.check_kinds(known)
+    return policy
+
+
+def owing_units(units: Mapping[str, Unit], policy: QuotaPolicy, year: int,
+                month: int) -> list[tuple[Unit, QuotaRule]]:
+    """The units that owe items in a month, with the rule that applies, registry order."""
+    found = []
+    for unit in units.values():
+        if unit.active_in_month(year, month):
+            rule = policy.rule_for(unit.kind, year, month)
+            if rule is not None:
+                found.append((unit, rule))
+    return found
 
 
 @dataclass
 class UnitMonth:
-    """One unit's counts in one month."""
+    """One unit's counts in one month, against the month's rule."""
 
     unit: Unit
-    required: dict[str, int]
+    rule: QuotaRule
     items: list[Item] = field(default_factory=list)
+
+    @property
+    def required(self) -> dict[str, int]:
+        return self.rule.required
 
     def count(self, kind: str) -> int:
         return sum(1 for item in self.items if item.type == kind)
@@ -126,6 +147,8 @@ class UnitMonth:
         return {
             "unit": self.unit.key,
             "name": self.unit.name,
+            "kind": self.unit.kind,
+            "rule": self.rule.key,
             "tin": self.tin,
             "bai": self.bai,
             "required": dict(self.required),
@@ -148,12 +171,17 @@ def late_item_json(item) -> dict:
             "working_days_late": item.verdict.working_days_late}
 
 
+def _distinct_rules(rules: Iterable[QuotaRule]) -> list[QuotaRule]:
+    return list({rule.key: rule for rule in rules}.values())
+
+
 @dataclass
 class MonthReport:
     year: int
     month: int
     rows: list[UnitMonth]
     in_progress: bool = False  # the month has not ended yet (on the report's "today")
+    rules: list[QuotaRule] = field(default_factory=list)  # the rules in force that month
 
     @property
     def key(self) -> str:
@@ -167,14 +195,23 @@ class MonthReport:
     def met_count(self) -> int:
         return sum(1 for row in self.rows if row.met)
 
+    @property
+    def rows_with_items(self) -> list[UnitMonth]:
+        return [row for row in self.rows if row.items]
+
+    @property
+    def rows_without_items(self) -> list[UnitMonth]:
+        return [row for row in self.rows if not row.items]
+
     def as_json(self) -> dict:
-        return {"month": self.key, "units": [row.as_json() for row in self.rows]}
+        return {"month": self.key, "rules": [rule.as_json() for rule in self.rules],
+                "units": [row.as_json() for row in self.rows]}
 
 
 @dataclass
 class UnitYear:
     unit: Unit
-    months: list[UnitMonth]  # the months the unit existed, in order
+    months: list[UnitMonth]  # the months the unit owed items, in order
 
     @property
     def months_active(self) -> int:
@@ -183,6 +220,10 @@ class UnitYear:
     @property
     def months_met(self) -> int:
         return sum(1 for m in self.months if m.met)
+
+    @property
+    def rules(self) -> list[QuotaRule]:
+        return _distinct_rules(m.rule for m in self.months)
 
     def total(self, attribute: str) -> int:
         return sum(getattr(m, attribute) for m in self.months)
@@ -194,6 +235,7 @@ class UnitYear:
         return {
             "unit": self.unit.key,
             "name": self.unit.name,
+            "rules": [rule.key for rule in self.rules],
             "months_active": self.months_active,
             "months_met": self.months_met,
             "tin": self.total("tin"),
@@ -205,46 +247,82 @@ class UnitYear:
 
 
 @dataclass
+class RuleSpan:
+    """A rule and the months of a year it applied in (for the yearly summary)."""
+
+    rule: QuotaRule
+    months: list[int]
+
+    @property
+    def months_text(self) -> str:
+        """``T1–T6``, ``T7–T12``, ``T3, T5``."""
+        runs: list[list[int]] = []
+        for m in self.months:
+            if runs and m == runs[-1][-1] + 1:
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        return ", ".join(f"T{r[0]}" if len(r) == 1 else f"T{r[0]}–T{r[-1]}" for r in runs)
+
+
+@dataclass
 class YearReport:
     year: int
     months: list[MonthReport]
     summary: list[UnitYear]
 
+    @property
+    def rule_spans(self) -> list[RuleSpan]:
+        spans: dict[str, RuleSpan] = {}
+        for report in self.months:
+            for rule in report.rules:
+                spans.setdefault(rule.key, RuleSpan(rule, [])).months.append(report.month)
+        return list(spans.values())
+
     def as_json(self) -> dict:
         return {
             "year": self.year,
+            "rules": [{**span.rule.as_json(), "months": span.months} for span in self.rule_spans],
             "months": [m.as_json() for m in self.months],
             "summary": [u.as_json() for u in self.summary],
         }
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return (dt.date(year, month, 1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return month_bounds(year, month)[1]
 
 
-def _by_month_and_unit(items: Iterable[Item]) -> dict[tuple[int, int, str], list[Item]]:
+def counting_month(item: Item, units: Mapping[str, Unit]) -> tuple[int, int]:
+    """The month an item counts for: its publication month, or its unit's last
+    month when the editors published it after the unit had ended."""
+    year, month = item.month_key
+    unit = units.get(item.unit)
+    if unit is not None and unit.ended_before(item.local_date.date()):
+        return unit.valid_until.year, unit.valid_until.month
+    return year, month
+
+
+def _by_month_and_unit(items: Iterable[Item], units: Mapping[str, Unit]
+                       ) -> dict[tuple[int, int, str], list[Item]]:
     grouped: dict[tuple[int, int, str], list[Item]] = {}
     for item in items:
-        year, month = item.month_key
+        year, month = counting_month(item, units)
         grouped.setdefault((year, month, item.unit), []).append(item)
     for group in grouped.values():
         group.sort(key=lambda i: (i.date, i.slug))
     return grouped
 
 
-def month_report(items: Sequence[Item], units: Mapping[str, Unit], quota_setting: Mapping,
+def month_report(items: Sequence[Item], units: Mapping[str, Unit], policy,
                  year: int, month: int, *, today: dt.date | None = None,
                  _grouped=None) -> MonthReport:
-    """Counts of every quota unit that existed in ``year``-``month``, registry order."""
-    requirements = requirements_for(units, quota_setting)
-    grouped = _grouped if _grouped is not None else _by_month_and_unit(items)
-    rows = [
-        UnitMonth(unit, requirements[key], list(grouped.get((year, month, key), [])))
-        for key, unit in units.items()
-        if key in requirements and unit.active_in_month(year, month)
-    ]
+    """Counts of every unit that owed items in ``year``-``month``, registry order."""
+    policy = checked_policy(units, policy)
+    grouped = _grouped if _grouped is not None else _by_month_and_unit(items, units)
+    rows = [UnitMonth(unit, rule, list(grouped.get((year, month, unit.key), [])))
+            for unit, rule in owing_units(units, policy, year, month)]
     in_progress = today is not None and today <= _month_end(year, month)
-    return MonthReport(year, month, rows, in_progress)
+    return MonthReport(year, month, rows, in_progress, _distinct_rules(r.rule for r in rows))
 
 
 def months_until(year: int, today: dt.date | None) -> list[int]:
@@ -256,24 +334,26 @@ def months_until(year: int, today: dt.date | None) -> list[int]:
     return list(range(1, today.month + 1))
 
 
-def year_report(items: Sequence[Item], units: Mapping[str, Unit], quota_setting: Mapping,
+def year_report(items: Sequence[Item], units: Mapping[str, Unit], policy,
                 year: int, *, today: dt.date | None = None) -> YearReport:
-    """Every begun month of ``year`` and, per unit, months met out of months active.
+    """Every begun month of ``year`` and, per unit, months met out of months owed.
 
     The current month is included (it is marked ``in_progress`` for the
     pages); months after ``today`` are not, so a unit is never said to have
-    missed a month that has not started.
+    missed a month that has not started. Each month is counted against its
+    own rule, so a year whose rules changed sums the right requirements.
     """
-    grouped = _by_month_and_unit(items)
-    months = [month_report(items, units, quota_setting, year, m, today=today, _grouped=grouped)
+    policy = checked_policy(units, policy)
+    grouped = _by_month_and_unit(items, units)
+    months = [month_report(items, units, policy, year, m, today=today, _grouped=grouped)
               for m in months_until(year, today)]
     per_unit: dict[str, list[UnitMonth]] = {}
     for report in months:
         for row in report.rows:
             per_unit.setdefault(row.unit.key, []).append(row)
     summary = [UnitYear(units[key], rows) for key, rows in per_unit.items()]
-    order = list(units)
-    summary.sort(key=lambda u: order.index(u.unit.key))
+    order = {key: n for n, key in enumerate(units)}
+    summary.sort(key=lambda u: order[u.unit.key])
     return YearReport(year, months, summary)
 
 
@@ -283,11 +363,21 @@ def year_report(items: Sequence[Item], units: Mapping[str, Unit], quota_setting:
 
 MONTH_HEADERS = ("Đơn vị", "Tin", "Bài", "Chỉ tiêu", "Kết quả", "Trễ hạn", "Trễ có lý do")
 CSV_HEADERS = ("Tháng", "Mã đơn vị", "Đơn vị", "Tin", "Bài", "Chỉ tiêu tin", "Chỉ tiêu bài",
-               "Kết quả", "Trễ hạn", "Trễ có lý do")
+               "Kết quả", "Trễ hạn", "Trễ có lý do", "Quy định")
 
 
 def verdict_text(met: bool) -> str:
     return "Đạt" if met else "Chưa đạt"
+
+
+def rule_line(rule: QuotaRule, months: str = "") -> str:
+    """``Quy định áp dụng: <name> (2 tin, 1 bài mỗi tháng; đến hết 30/06/2025). Căn cứ: …``"""
+    when = months or rule.period.label()
+    text = (f"Quy định áp dụng [{rule.key}]: {rule.name} ({rule.requirement_text} mỗi tháng; "
+            f"{when}).")
+    if rule.source:
+        text += f" Căn cứ: {' '.join(rule.source.split())}"
+    return text
 
 
 def _align(rows: list[Sequence[str]], numeric: set[int]) -> list[str]:
@@ -303,7 +393,7 @@ def _align(rows: list[Sequence[str]], numeric: set[int]) -> list[str]:
 
 
 def _month_rows(report: MonthReport) -> list[tuple]:
-    return [(row.unit.name, row.tin, row.bai, f"{row.required['tin']} tin, {row.required['bai']} bài",
+    return [(row.unit.name, row.tin, row.bai, requirement_text(row.required),
              verdict_text(row.met), row.late, row.waived) for row in report.rows]
 
 
@@ -313,8 +403,10 @@ def format_month_table(report: MonthReport) -> str:
         title += " (tháng chưa kết thúc)"
     lines = [title, ""]
     if not report.rows:
-        lines.append("Không có đơn vị nào phải thực hiện chỉ tiêu trong tháng này.")
+        lines.append("Không có đơn vị nào phải thực hiện chỉ tiêu trong tháng này "
+                     "(không có quy định chỉ tiêu nào áp dụng, data/quota.yaml).")
         return "\n".join(lines) + "\n"
+    lines += [rule_line(rule) for rule in report.rules] + [""]
     lines += _align([MONTH_HEADERS, *_month_rows(report)], numeric={1, 2, 5, 6})
     lines += ["", f"Đạt chỉ tiêu: {report.met_count}/{len(report.rows)} đơn vị. "
               "Tin, bài trễ hạn vẫn được tính (đã được duyệt, đăng), và được ghi riêng."]
@@ -326,6 +418,8 @@ def format_year_table(report: YearReport) -> str:
     if not report.summary:
         lines.append("Không có đơn vị nào phải thực hiện chỉ tiêu trong năm này.")
         return "\n".join(lines) + "\n"
+    lines += [rule_line(span.rule, f"{span.months_text}/{report.year}")
+              for span in report.rule_spans] + [""]
     month_numbers = [m.month for m in report.months]
     header = ("Đơn vị", *[f"T{m}" for m in month_numbers], "Số tháng đạt", "Tin", "Bài",
               "Trễ hạn", "Trễ có lý do")
@@ -342,8 +436,8 @@ def format_year_table(report: YearReport) -> str:
                      unit_year.total("late"), unit_year.total("waived")))
     numeric = set(range(1, len(header)))
     lines += _align(rows, numeric)
-    lines += ["", "Đ: đạt chỉ tiêu; x: chưa đạt; ·: đơn vị chưa thành lập hoặc đã kết thúc "
-              "hoạt động trong tháng."]
+    lines += ["", "Đ: đạt chỉ tiêu; x: chưa đạt; ·: đơn vị không phải thực hiện chỉ tiêu tháng đó "
+              "(chưa thành lập, đã kết thúc hoạt động, hoặc không có quy định áp dụng)."]
     if report.months and report.months[-1].in_progress:
         lines.append(f"{month_label(report.year, report.months[-1].month)} chưa kết thúc: kết quả còn thay đổi.")
     return "\n".join(lines) + "\n"
@@ -351,7 +445,7 @@ def format_year_table(report: YearReport) -> str:
 
 def _csv_rows(report: MonthReport) -> list[tuple]:
     return [(report.key, row.unit.key, row.unit.name, row.tin, row.bai, row.required["tin"],
-             row.required["bai"], verdict_text(row.met), row.late, row.waived)
+             row.required["bai"], verdict_text(row.met), row.late, row.waived, row.rule.key)
             for row in report.rows]
 
 

@@ -16,6 +16,7 @@ from pelican.contents import Content
 
 from .cms import get_generators as cms_generators
 from .feeds import get_generators as feed_generators
+from .identity import configure_identity
 from .links import link_items
 from .photos import place_renditions
 from .reader import add_reader
@@ -123,6 +124,7 @@ def contexts_ready(generators):
 
 def register():
     signals.initialized.connect(configure)
+    signals.initialized.connect(configure_identity)
     signals.readers_init.connect(add_reader)
     signals.article_generator_context.connect(judge_item)
     signals.article_generator_finalized.connect(collect_problems)

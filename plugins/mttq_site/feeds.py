@@ -271,17 +271,20 @@ class FeedsGenerator(Generator):
 
         common = repr(sorted(options.items()))
 
-        def write(spec, items, withdrawn, history_for):
+        def write(spec, items, withdrawn, history_for, publisher=None):
             chosen = newest([entry(a) for a in items], 0)
             tombstones = sorted((self._tombstone(w) for w in withdrawn),
                                 key=lambda t: (to_local(t.when), t.id), reverse=True)
             made_of = [digest(e) for e in chosen]
+            # A month's archive is published by the site's identity of that month.
+            opts = options if publisher is None else {**options, "publisher": publisher}
             for link in spec.links:
                 history = history_for(link.format)
-                data = cache.get(spec, link.format, made_of, tombstones, history, common)
+                data = cache.get(spec, link.format, made_of, tombstones, history, common,
+                                 publisher)
                 if data is None:
                     data = render_feed(spec, link.format, chosen, tombstones=tombstones,
-                                       history=history, **options)
+                                       history=history, **opts)
                     cache.put(data)
                 else:
                     self.reused += 1
@@ -318,8 +321,11 @@ class FeedsGenerator(Generator):
         write(spec, window(items), withdrawn, site_history)
         for spec, items, withdrawn in [*self.topics, *self.units, *self.tags]:
             write(spec, window(items), withdrawn, lambda fmt: History())
+        identities = settings.get("SITE_IDENTITIES")
         for spec, items, withdrawn in self.archives:
-            write(spec, items, withdrawn, archive_links[spec.key].get)
+            publisher = (identities.in_month(int(spec.key[:4]), int(spec.key[5:])).publisher
+                         if identities is not None else None)
+            write(spec, items, withdrawn, archive_links[spec.key].get, publisher)
         cache.forget_others()
 
         groups = [(heading, specs) for heading, specs in self.context["feed_groups"]]

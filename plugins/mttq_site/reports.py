@@ -2,10 +2,10 @@
 anniversary banner of the home page.
 
 A thin adapter over :mod:`mttq.reports.quota`, :mod:`mttq.reports.charts`, :mod:`mttq.reports.columns`
-and :mod:`mttq.reports.anniversaries`: Pelican's published articles (drafts and
-future-dated items are already left out by Pelican) become plain
-:class:`mttq.quota.QuotaItem` records, counted by the same functions as
-``invoke quota``.
+and :mod:`mttq.reports.anniversaries`: the records of Pelican's published
+articles (drafts and future-dated items are already left out), counted by the
+same functions as ``invoke quota``, against the same quota policy
+(``data/quota.yaml``); every page names the rules it applied.
 
 - ``bien-tap/``: this month's quota table and chart, the year so far, the late
   and waived items, and the warnings logged while the site was built;
@@ -28,8 +28,8 @@ from mttq.reports.anniversaries import current_banners, load_anniversaries
 from mttq.reports.charts import month_rows, quota_chart, year_rows
 from mttq.reports.columns import load_column_plans
 from mttq.core import runs
-from mttq.reports.quota import months_until, requirements_for, today_from_setting, year_report
-from mttq.settings import registries_from_settings, with_defaults
+from mttq.reports.quota import checked_policy, months_until, today_from_setting, year_report
+from mttq.settings import quota_policy_from_settings, registries_from_settings, with_defaults
 from mttq.core.times import weekday_date
 from mttq.calendar.workdays import column_coordination_date
 
@@ -48,8 +48,8 @@ class EditorsReportsGenerator(Generator):
         settings = with_defaults(self.settings)
         self.today = today_from_setting(settings["MTTQ_TODAY"])
         units = registries_from_settings(settings).units
-        quota = settings["MTTQ_QUOTA"]
-        requirements_for(units, quota)  # a wrong setting fails the build here, clearly
+        # A policy naming an unknown kind of unit fails the build here, clearly.
+        quota = checked_policy(units, quota_policy_from_settings(settings))
         # The records the reader made and the run judged: the same verdicts as the
         # pull-request check (mttq/content/history.py). Published articles only.
         records = [a.item for a in self.context.get("articles", []) if getattr(a, "item", None)]

@@ -127,13 +127,13 @@ def fill_form(page, *, title: str, photo: Path, caption: str, event: dt.datetime
     page.get_by_label("Tiêu đề", exact=True).fill(title)
     choose(page, "Loại", "Tin (tin ngắn về một sự kiện)")
     choose(page, "Chủ đề", "Các cuộc vận động, phong trào thi đua")
-    choose(page, "Đơn vị gửi", "Hội Nông dân tỉnh")
+    choose(page, "Đơn vị gửi", "Hội Nông dân thành phố Cần Thơ")
     page.get_by_label("Người viết", exact=True).fill("Nguyễn Thị Lan")
     page.get_by_label("Lúc diễn ra sự kiện").fill(f"{event:%Y-%m-%dT%H:%M}")
     page.get_by_label("Tóm tắt", exact=True).fill(
-        "Hội Nông dân tỉnh phối hợp khởi công 5 căn nhà Đại đoàn kết cho hộ nghèo.")
+        "Hội Nông dân thành phố phối hợp khởi công 5 căn nhà Đại đoàn kết cho hộ nghèo.")
     page.locator('[data-slate-editor="true"]').click()
-    page.keyboard.type("Sáng nay, Hội Nông dân tỉnh phối hợp Ủy ban MTTQ phường Phú Lợi "
+    page.keyboard.type("Sáng nay, Hội Nông dân thành phố phối hợp Ủy ban MTTQ phường Phú Lợi "
                        "khởi công 5 căn nhà Đại đoàn kết cho hộ nghèo.")
     page.get_by_role("button", name="Thêm ảnh").click()
     page.get_by_role("button", name="Chọn ảnh").click()
