@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -234,3 +235,31 @@ def test_an_unreadable_source_and_a_unit_of_another_period_are_said_plainly(tmp_
     # The ward began on 01/07/2025: only the item of that day is its own.
     assert "không hoạt động ngày 14/05/2025" in too_early.stdout
     assert set(bundles(tmp_path / "content")) == {"tin-sau-ngay-sap-xep"}
+
+
+def test_an_old_sites_small_photo_is_advice_for_an_imported_item_and_an_error_for_a_new_one(
+        imported):
+    """Old sites published small photos (480 px here); they cannot be retaken, so the
+    check says so as a warning; the same photo in a contributed item is refused."""
+    tmp_path, content, _ = imported
+    old = bundles(content)["trao-50-phan-qua-cho-ho-ngheo-xa-dai-tam"]
+    make_photo(old.parent / "anh-1.jpg", size=(480, 320), seed=73)
+    new = content / "tin" / "2025" / "05" / "tin-moi-cung-anh"
+    shutil.copytree(old.parent, new)
+    text = (new / "index.md").read_text(encoding="utf-8")
+    kept = [line for line in text.split("\n\n", 1)[0].splitlines()
+            if not line.startswith(("Imported:", "Submitted:", "Slug:"))]
+    (new / "index.md").write_text("\n".join(kept) + "\n\n" + text.split("\n\n", 1)[1],
+                                  encoding="utf-8")
+
+    def photo_codes(folder: Path) -> tuple[int, dict[str, str]]:
+        check = invoke("check", "--format", "json", "--content", str(content),
+                       "--path", str(folder), "--submitted-at", "2025-05-14 10:00")
+        report = json.loads(check.stdout)
+        return check.returncode, {p["code"]: p["severity"] for f in report["files"]
+                                  if f["path"].endswith(".jpg") for p in f["problems"]}
+
+    code, imported_photo = photo_codes(old.parent)
+    assert code == 0 and imported_photo.get("photo.too_small") == "warning", imported_photo
+    code, contributed_photo = photo_codes(new)
+    assert code == 1 and contributed_photo.get("photo.too_small") == "error", contributed_photo

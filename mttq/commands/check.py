@@ -7,6 +7,7 @@ the worst a file can get is a problem code.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -98,6 +99,7 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
                       now=dt.datetime.now(LOCAL_TZ))
     guessed: list[str] = []
     photos_to_assess: list[Path] = list(photo_paths)
+    archived: set[Path] = set()  # photos of items imported from an old site
     for index_path in item_paths:
         display = _display(index_path, root)
         try:
@@ -125,7 +127,10 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
                     guessed.append(display)
         file_report.metrics["photos"] = len(item.photos)
         report.files.append(file_report)
-        photos_to_assess.extend(ref.path for ref in item.photos if ref.path is not None)
+        own = [ref.path for ref in item.photos if ref.path is not None]
+        photos_to_assess.extend(own)
+        if item.meta.imported:
+            archived.update(own)
     if guessed:
         report.notes.append(guessed_submission_note(len(guessed)))
     if options.check_photos and photos_to_assess:
@@ -135,9 +140,27 @@ def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckO
                                                             options.workers)):
             if path in duplicates:
                 photo_report.problems.append(duplicates[path])
+            if path in archived:
+                photo_report.problems = archive_photo_problems(photo_report.problems)
             photo_report.path = _display(Path(photo_report.path), root)
             report.files.append(photo_report)
     return report
+
+
+# What stays an error for an imported item's photo: what the build itself cannot
+# publish (an unreadable file, a decompression bomb); its quality is the old site's.
+ARCHIVE_PHOTO_ERRORS = frozenset({"photo.unreadable", "photo.too_large"})
+
+
+def archive_photo_problems(problems: list[P.Problem]) -> list[P.Problem]:
+    """An old site's photo (``Imported:``) is not judged on its quality: it was
+    published years ago and cannot be retaken. Its quality problems become
+    warnings that say so; the build publishes it as it publishes any photo."""
+    return [p if p.code in ARCHIVE_PHOTO_ERRORS or p.severity != P.ERROR else
+            dataclasses.replace(p, severity=P.WARNING, hint=(
+                "Ảnh của tin, bài nhập từ trang cũ (`Imported`): chỉ để tham khảo, không phải "
+                "chụp lại. " + (p.hint or "")).strip())
+            for p in problems]
 
 
 def check_pages(page_paths: list[Path], root: Path, options: CheckOptions) -> list[FileReport]:
