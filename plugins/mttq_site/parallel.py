@@ -29,7 +29,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import sanitised_join
 
 from mttq.settings import with_defaults
-from .selected import GatedWriter
+from .speed import GatedWriter
 
 log = logging.getLogger(__name__)
 

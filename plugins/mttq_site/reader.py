@@ -24,6 +24,7 @@ from mttq.content.item import ITEM_FILE, ITEM_TYPES, read_item
 from mttq.content.page import PAGE_PHOTO_FOLDER, read_page, reserved_segments
 from mttq.content.sanitize import sanitize_html
 from mttq.settings import registries_from_settings, with_defaults
+from .speed import extend_reader_stamp
 from .units import UnitLink
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,6 @@ def stamp_bundles(readers) -> None:
     was validated against (a unit's validity dates), so a bundle's stamp
     includes those too: replacing a photo or editing ``data/units.yaml`` is
     seen even when ``index.md`` was not touched."""
-    own = type(readers)._get_file_stamp  # set up after this signal: called later
     settings = with_defaults(readers.settings)
     data_files = [settings["MTTQ_TOPICS_FILE"], settings["MTTQ_UNITS_FILE"]]
 
@@ -186,8 +186,7 @@ def stamp_bundles(readers) -> None:
 
     registries = data_stamp()
 
-    def stamp(filename):
-        value = own(readers, filename)
+    def stamp(filename, value):
         if os.path.basename(filename) != ITEM_FILE:
             return value
         try:
@@ -199,7 +198,7 @@ def stamp_bundles(readers) -> None:
             return value
         return (value, tuple(files), registries, READER_VERSION)
 
-    readers._get_file_stamp = stamp
+    extend_reader_stamp(readers, stamp)
 
 
 def register():

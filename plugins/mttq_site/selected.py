@@ -32,10 +32,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
-from pelican.writers import Writer
 
 from mttq.photos.renditions import publish_renditions
 from mttq.settings import with_defaults
+from .speed import GatedWriter, forget_read
 
 # Generators whose output the selected rewrite replays (they write through the
 # writer only); the others write files of their own (feeds, search index,
@@ -103,45 +103,6 @@ def page_shows(values: dict, selection: Selection) -> bool:
                     _shows(o, sources) for o in paginator.object_list):
                 return True
     return False
-
-
-class _Gate:
-    """A template that renders only the pages its writer accepts."""
-
-    def __init__(self, template, writer: "GatedWriter", kwargs: dict):
-        self.template = template
-        self.writer = writer
-        self.kwargs = kwargs
-
-    def render(self, localcontext):
-        if self.writer.renders(localcontext, self.template, self.kwargs):
-            self.writer.rendered.add(os.path.normpath(localcontext["output_file"]))
-            return self.template.render(localcontext)
-        return ""
-
-    def __getattr__(self, name):
-        return getattr(self.template, name)
-
-
-class GatedWriter(Writer):
-    """Pelican's writer, rendering and writing only the pages ``renders()``
-    accepts; the others cost a context copy and are written to nowhere
-    (``content_written`` is still sent for them: the sitemap lists every page)."""
-
-    def __init__(self, output_path, settings=None):
-        super().__init__(output_path, settings)
-        self.rendered: set[str] = set()
-
-    def renders(self, localcontext: dict, template, kwargs: dict) -> bool:
-        raise NotImplementedError
-
-    def write_file(self, name, template, context, *args, **kwargs):
-        return super().write_file(name, _Gate(template, self, kwargs), context, *args, **kwargs)
-
-    def _open_w(self, filename, encoding, override=False):
-        if os.path.relpath(filename, self.output_path) not in self.rendered:
-            return open(os.devnull, "w", encoding=encoding)
-        return super()._open_w(filename, encoding, override)
 
 
 class SelectedWriter(GatedWriter):
@@ -225,7 +186,7 @@ class ItemRebuilder:
         if old is None or not os.path.isfile(source):
             return None
         # A changed photo leaves index.md as it was: read the file again regardless.
-        articles.readers._cache.pop(source, None)
+        forget_read(articles.readers, source)
         new = articles.readers.read_file(
             base_path=articles.path, path=os.path.relpath(source, articles.path),
             content_class=Article, context=articles.context,

@@ -1,0 +1,88 @@
+"""Every use of a Pelican internal, in one corner (all of them are for speed).
+
+Pelican has no public way to render only some pages, to extend its reader
+cache's idea of "unchanged", or to drop one file from that cache; the preview
+(:mod:`.selected`), the two-process writer (:mod:`.parallel`) and the bundle
+reader (:mod:`.reader`) need all three. They go through the functions and
+classes below and nowhere else, and ``tests/test_pelican_contract.py`` pins
+each internal they rely on (its existence, its parameters, the behaviour used)
+for the Pelican versions ``pyproject.toml`` admits: a Pelican release that
+changes one fails that test, not a build in production.
+
+The internals:
+
+- ``Writer.write_file`` renders through ``template.render(localcontext)`` and
+  writes through ``Writer._open_w(filename, encoding, override)``;
+- ``Readers._get_file_stamp(filename)`` is the stamp the reader cache compares;
+- ``Readers._cache`` (``FileStampDataCacher``) maps a source path to its read.
+"""
+from __future__ import annotations
+
+import os
+
+from pelican.writers import Writer
+
+# What tests/test_pelican_contract.py checks, by dotted name and parameters.
+INTERNALS = {
+    "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
+    "pelican.readers.Readers._get_file_stamp": ("self", "filename"),
+    "pelican.cache.FileStampDataCacher._cache": None,  # an attribute set in __init__
+}
+
+
+class _Gate:
+    """A template that renders only the pages its writer accepts."""
+
+    def __init__(self, template, writer: "GatedWriter", kwargs: dict):
+        self.template = template
+        self.writer = writer
+        self.kwargs = kwargs
+
+    def render(self, localcontext):
+        if self.writer.renders(localcontext, self.template, self.kwargs):
+            self.writer.rendered.add(os.path.normpath(localcontext["output_file"]))
+            return self.template.render(localcontext)
+        return ""
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+
+class GatedWriter(Writer):
+    """Pelican's writer, rendering and writing only the pages ``renders()``
+    accepts; the others cost a context copy and are written to nowhere
+    (``content_written`` is still sent for them: the sitemap lists every page)."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self.rendered: set[str] = set()
+
+    def renders(self, localcontext: dict, template, kwargs: dict) -> bool:
+        raise NotImplementedError
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        return super().write_file(name, _Gate(template, self, kwargs), context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        if os.path.relpath(filename, self.output_path) not in self.rendered:
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override)
+
+
+def extend_reader_stamp(readers, extend) -> None:
+    """Make ``readers``' cache stamp ``extend(filename, pelican_stamp)``.
+
+    Set on the instance, after ``readers_init``: Pelican calls it when it
+    compares a cached read with the file."""
+    own = type(readers)._get_file_stamp
+
+    def stamp(filename):
+        return extend(filename, own(readers, filename))
+
+    readers._get_file_stamp = stamp
+
+
+def forget_read(readers, source: str) -> None:
+    """Drop one source's cached read, so the next ``read_file`` reads it again
+    (a replaced photo leaves ``index.md`` and its stamp as they were)."""
+    readers._cache.pop(source, None)

@@ -1,0 +1,105 @@
+"""The Pelican internals our speed corner relies on (``plugins/mttq_site/speed.py``).
+
+Each is checked by the behaviour we use, on the Pelican installed from
+``pyproject.toml``'s range: a Pelican release that renames or changes one fails
+here, by name, instead of a build writing empty pages or serving stale items.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import re
+from pathlib import Path
+
+import pelican
+from jinja2 import Environment
+from packaging.specifiers import SpecifierSet
+from pelican.contents import Page
+from pelican.readers import Readers
+from pelican.settings import DEFAULT_CONFIG
+
+from plugins.mttq_site import speed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_installed_pelican_is_one_the_project_supports():
+    declared = re.search(r'"pelican([<>=!~][^"]*)"', (ROOT / "pyproject.toml").read_text())
+    assert declared, "pyproject.toml names no Pelican range"
+    assert pelican.__version__ in SpecifierSet(declared.group(1))
+
+
+def test_every_internal_named_in_the_speed_corner_exists_with_its_parameters():
+    for dotted, parameters in speed.INTERNALS.items():
+        module_name, owner, attribute = dotted.rsplit(".", 2)
+        cls = getattr(importlib.import_module(module_name), owner)
+        if parameters is None:  # an instance attribute, set by an __init__ of the class
+            assert any(f"self.{attribute} =" in inspect.getsource(base)
+                       for base in cls.__mro__[:-1]), dotted
+            continue
+        found = tuple(inspect.signature(getattr(cls, attribute)).parameters)
+        assert found == parameters, f"{dotted}{found}"
+
+
+def test_a_gated_writer_writes_the_pages_it_accepts_and_no_file_for_the_others(tmp_path):
+    class OnlyFirst(speed.GatedWriter):
+        def renders(self, localcontext, template, kwargs):
+            return localcontext["output_file"] == "mot/index.html"
+
+    settings = {**DEFAULT_CONFIG, "OUTPUT_PATH": str(tmp_path)}
+    writer = OnlyFirst(str(tmp_path), settings=settings)
+    template = Environment().from_string("<p>{{ title }}</p>")
+    for name in ("mot/index.html", "hai/index.html"):
+        writer.write_file(name, template, {}, title=f"Trang {name[:3]}")
+    assert (tmp_path / "mot" / "index.html").read_text(encoding="utf-8") == "<p>Trang mot</p>"
+    assert not (tmp_path / "hai" / "index.html").exists()
+
+
+def _reader(tmp_path: Path) -> Readers:
+    settings = {**DEFAULT_CONFIG, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
+                "CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path / "content")}
+    return Readers(settings, cache_name="contract")
+
+
+def _write_keeping_mtime(path: Path, text: str, mtime: float) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (mtime, mtime))  # Pelican's own stamp (mtime) cannot see the edit
+
+
+def _read(readers: Readers, content: Path) -> str:
+    return readers.read_file(base_path=str(content), path="a.md", content_class=Page).title
+
+
+def test_the_reader_cache_consults_the_extended_stamp_and_forgets_one_read(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    source = content / "a.md"
+    source.write_text("Title: Một\n\nNội dung.\n", encoding="utf-8")
+    mtime = source.stat().st_mtime
+
+    plain = _reader(tmp_path)
+    assert _read(plain, content) == "Một"
+    _write_keeping_mtime(source, "Title: Hai\n\nNội dung.\n", mtime)
+    assert _read(plain, content) == "Một"  # the cache trusted Pelican's stamp
+
+    extra = {"value": 0}
+    extended = _reader(tmp_path)
+    speed.extend_reader_stamp(extended, lambda filename, own: (own, extra["value"]))
+    assert _read(extended, content) == "Hai"
+    _write_keeping_mtime(source, "Title: Ba\n\nNội dung.\n", mtime)
+    assert _read(extended, content) == "Hai"  # nothing beside it changed: still cached
+    extra["value"] = 1  # e.g. a photo beside index.md replaced
+    assert _read(extended, content) == "Ba"
+
+    _write_keeping_mtime(source, "Title: Bốn\n\nNội dung.\n", mtime)
+    speed.forget_read(extended, str(source))
+    assert _read(extended, content) == "Bốn"
+
+
+def test_no_other_module_touches_these_internals():
+    names = {dotted.rsplit(".", 1)[1] for dotted in speed.INTERNALS}
+    users = {str(path.relative_to(ROOT)) for folder in ("plugins", "mttq")
+             for path in (ROOT / folder).rglob("*.py")
+             if any(re.search(rf"\.{name}\b", path.read_text(encoding="utf-8")) for name in names)}
+    assert users == {"plugins/mttq_site/speed.py"}
