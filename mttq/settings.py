@@ -5,6 +5,8 @@ through :func:`with_defaults` so a missing key never means a different rule.
 """
 from __future__ import annotations
 
+import os
+
 from mttq.core.paths import DATA_DIR, DEFAULT_CACHE_DIR
 from mttq.photos.renditions import DEFAULT_WIDTHS
 
@@ -110,6 +112,64 @@ DEFAULTS = {
     "MTTQ_CMS_BACKEND": {"name": "proxy", "proxy_url": "http://localhost:8081/api/v1",
                          "branch": "main"},
 }
+
+
+class SettingsError(ValueError):
+    """A project setting of the wrong kind (in Vietnamese, naming each setting)."""
+
+
+# The settings whose default is None, and the kind of value they take otherwise.
+OPTIONAL_KINDS = {"MTTQ_WORKERS": int, "MTTQ_TODAY": str, "MTTQ_LEDGER_FILE": str,
+                  "MTTQ_FEED_ID_AUTHORITY": str}
+_KIND_NAMES = {str: "một chuỗi (tên tệp, thư mục, địa chỉ hay chữ)", int: "một số nguyên",
+               tuple: "một danh sách", dict: "một bảng (dict)"}
+
+
+def _fits(value, kind) -> bool:
+    if kind is str:
+        return isinstance(value, (str, os.PathLike))
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if kind is tuple:
+        return isinstance(value, (tuple, list))
+    return isinstance(value, kind)
+
+
+def settings_problems(settings: dict) -> list[str]:
+    """What is wrong with the project's settings that ``settings`` sets, one
+    line each: every ``MTTQ_*`` setting takes the kind of value its default is
+    (the kind ``OPTIONAL_KINDS`` names when the default is None); counts are
+    never negative, workers at least 1, widths whole pixels, ``MTTQ_TODAY`` a
+    date. A wrong kind would otherwise fail deep in a build, far from its cause."""
+    import datetime as dt
+
+    found = []
+    for key, default in DEFAULTS.items():
+        if key not in settings or (default is None and settings[key] is None):
+            continue
+        value, kind = settings[key], OPTIONAL_KINDS.get(key) or type(default)
+        kind = tuple if kind is list else kind
+        good = _fits(value, kind)
+        if good and key == "MTTQ_WORKERS":
+            good = value >= 1
+        if good and key == "MTTQ_RENDITION_WIDTHS":
+            good = bool(value) and all(_fits(w, int) and w > 0 for w in value)
+        if good and key == "MTTQ_TODAY" and not isinstance(value, dt.date):
+            try:
+                dt.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                good = False
+        if key == "MTTQ_TODAY" and isinstance(value, dt.date):
+            good = True
+        if not good:
+            wanted = ("một ngày dạng YYYY-MM-DD" if key == "MTTQ_TODAY" else
+                      "một số nguyên từ 1 trở lên" if key == "MTTQ_WORKERS" else
+                      "một danh sách độ rộng (số nguyên dương, px)" if key == "MTTQ_RENDITION_WIDTHS"
+                      else _KIND_NAMES.get(kind, kind.__name__))
+            found.append(f"Thiết lập {key} = {value!r} không dùng được: cần {wanted}"
+                         + (" (hoặc None)" if default is None else "")
+                         + ". Sửa trong pelicanconf.py hoặc publishconf.py.")
+    return found
 
 
 def with_defaults(settings: dict) -> dict:

@@ -22,7 +22,7 @@ from mttq.core.paths import REPO_ROOT
 from mttq.core.problems import CheckReport
 from mttq.deploy.atomic import folder_lock
 from mttq.outputs import manifest
-from mttq.settings import with_defaults
+from mttq.settings import SettingsError, with_defaults
 from mttq.outputs.stable_times import keep_unchanged_times, record_path
 
 
@@ -86,8 +86,14 @@ def _forget_unfinished_sitemap() -> None:
 def load_settings(settings_file: str | os.PathLike | None, overrides: dict | None = None) -> dict:
     from pelican.settings import read_settings
 
+    from mttq.settings import settings_problems
+
     settings_file = Path(settings_file or REPO_ROOT / "pelicanconf.py")
-    return read_settings(str(settings_file), override=overrides or {})
+    settings = read_settings(str(settings_file), override=overrides or {})
+    problems = settings_problems(settings)
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return settings
 
 
 def _remove_later(path: Path) -> None:
@@ -181,7 +187,13 @@ def build_site(
     overrides = dict(overrides or {})
     if content is not None:
         overrides["PATH"] = str(Path(content).resolve())
-    settings = load_settings(settings_file, overrides)
+    try:
+        settings = load_settings(settings_file, overrides)
+    except SettingsError as exc:  # said in Vietnamese; the previous site stays
+        return BuildResult(output=Path(output or REPO_ROOT / "output"), errors=str(exc).splitlines())
+    except ValueError as exc:  # Pelican's own refusal of its settings
+        return BuildResult(output=Path(output or REPO_ROOT / "output"),
+                           errors=[f"Thiết lập của Pelican không dùng được: {exc}"])
     target = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
     target.parent.mkdir(parents=True, exist_ok=True)
     result = BuildResult(output=target)
