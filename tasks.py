@@ -359,6 +359,12 @@ def import_feed(c, source, unit, before=None, type="tin", topic=None, author=Non
                         registries=registries_from_settings(load_settings(DEV_SETTINGS))))
 
 
+@task(help={"content": cli.HELP["content"], "index": cli.HELP["hash_index"]})
+def photo_hashes(c, content=str(paths.DEFAULT_CONTENT_DIR), index=None):
+    """Ghi lại mã nhận dạng của mọi ảnh đã đăng vào data/photo-hashes.csv (sau khi hợp nhất)."""
+    raise Exit(code=cli.photo_hashes(content, index))
+
+
 @task(help={"pull_request": cli.HELP["pull_request"], "opened_at": cli.HELP["opened_at"],
             "merge_commit": cli.HELP["merge_commit"], "content": cli.HELP["content"],
             "ledger": cli.HELP["ledger"]})

@@ -22,6 +22,7 @@ from mttq.content.page import PAGES_FOLDER, duplicate_page_slugs, find_pages, re
 from mttq.core.times import LOCAL_TZ
 from mttq.content.item import ITEM_FILE, MARKDOWN_SUFFIXES, PHOTO_SUFFIXES, find_markdown, Registries, duplicate_slug_problems, find_items, read_item
 from mttq.core.filecache import StatMemo
+from mttq.photos.hash_index import INDEX_NAME, index_beside, is_published_photo, read_index
 from mttq.core.paths import DEFAULT_CACHE_DIR
 from mttq.photos.quality import (DUPLICATE_MAX_DISTANCE, PhotoLimits, assess_photos, duplicate_problem,
                             hamming, perceptual_hash)
@@ -237,28 +238,47 @@ def _hash_or_none(path: str) -> int | None:
         return None
 
 
+def published_photo_hashes(content_root: Path, memo: StatMemo) -> dict[Path, int | None]:
+    """Every published photo -> its perceptual hash, without decoding the site.
+
+    Committed photos take their hash from the stored index by blob id
+    (:mod:`mttq.photos.hash_index`); photos it does not know, changed or
+    untracked ones, and every photo outside git are hashed (remembered by file
+    stat in ``cache/``)."""
+    root = Path(content_root).resolve()
+    listed = git.tracked_blobs(root)
+    if listed is None:
+        blobs: dict[Path, str] = {}
+        paths = [p.resolve() for p in root.glob("*/*/*/*/*")]
+    else:
+        blobs, others = listed
+        paths = [*blobs, *others]
+    index = read_index(index_beside(root)) if blobs else {}
+    hashes = {}
+    for path in paths:
+        if not is_published_photo(path, root, PHOTO_SUFFIXES):
+            continue
+        known = index.get(blobs.get(path, ""))
+        hashes[path] = known if known is not None else memo.get(path, _hash_or_none)
+    return hashes
+
+
 def duplicate_photo_problems(photos: list[Path], content_root: Path,
                              cache_dir: Path | None) -> dict[Path, P.Problem]:
-    """``photo.duplicate`` for each photo already used by another item.
-
-    Perceptual hashes of every photo in the content tree are remembered by
-    file stat in ``cache_dir``, so only new photos are decoded (at 1/8 scale).
-    """
+    """``photo.duplicate`` for each photo already used by another item."""
     if not Path(content_root).is_dir():
         return {}
     memo = StatMemo(Path(cache_dir or DEFAULT_CACHE_DIR) / "photo-phash.json")
-    published = [p for p in Path(content_root).glob("*/*/*/*/*")
-                 if p.suffix.lower() in PHOTO_SUFFIXES]
-    hashes = {str(p.resolve()): memo.get(p.resolve(), _hash_or_none) for p in published}
+    hashes = published_photo_hashes(content_root, memo)
     found = {}
     for photo in photos:
         mine = memo.get(photo, _hash_or_none)
         if mine is None:
             continue
         for other, theirs in hashes.items():
-            if (theirs is not None and Path(other).parent != photo.parent
+            if (theirs is not None and other.parent != Path(photo).resolve().parent
                     and hamming(mine, theirs) <= DUPLICATE_MAX_DISTANCE):
-                found[photo] = duplicate_problem(_display(Path(other).parent, content_root))
+                found[photo] = duplicate_problem(_display(other.parent, content_root))
                 break
     memo.save()
     return found
@@ -275,7 +295,8 @@ def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
     or out (a photo moved out of another item with ``git mv`` changes both), so
     a deleted photo that the item still references is caught. A changed path
     deeper in an item folder (a nested ``index.md``) counts for the item. When a
-    registry (``data/``) changed, every item may be affected.
+    registry (``data/``) changed, every item may be affected (not the ledger
+    or the photo-hash index, which the merge job rewrites).
     """
     # The content folder itself by its real path (git names real paths: in the
     # pull-request job it is reached through the pr/ link); the paths below it
@@ -289,7 +310,7 @@ def changed_targets(content_root: Path, ref: str) -> tuple[list[Path], bool]:
     registries_changed = False
     data = (*top.parts, "data")
     for path in changed:
-        if path.parts[: len(data)] == data and path.name != LEDGER_NAME:
+        if path.parts[: len(data)] == data and path.name not in (LEDGER_NAME, INDEX_NAME):
             registries_changed = True
         try:
             relative = path.relative_to(root)

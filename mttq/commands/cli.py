@@ -43,6 +43,7 @@ HELP = {
     "opened_at": "lúc mở pull request (forge cho biết), ví dụ 2025-05-14T02:10:00Z",
     "merge_commit": "commit hợp nhất của pull request (mặc định: HEAD)",
     "ledger": "sổ ghi thời điểm gửi (mặc định: data/submissions.csv cạnh thư mục nội dung)",
+    "hash_index": "tệp mã nhận dạng ảnh (mặc định: data/photo-hashes.csv cạnh thư mục nội dung)",
     "type": "tin hoặc bai",
     "unit": "mã đơn vị đang hoạt động (data/units.yaml)",
     "topic": "mã chủ đề (data/topics.yaml)",
@@ -302,6 +303,43 @@ def new(type: str | None = None, unit: str | None = None, topic: str | None = No
 
 # --- the submissions ledger ----------------------------------------------------------------
 
+def photo_hashes(content: str = str(paths.DEFAULT_CONTENT_DIR), index: str | None = None) -> int:
+    """Rewrite the index of committed photos' perceptual hashes (after a merge).
+
+    Rows of photos still committed are kept as they are (by blob id), so only
+    new photos are decoded; rows of replaced or deleted photos go."""
+    from mttq.core import git
+    from mttq.photos.hash_index import index_beside, index_text, is_published_photo, read_index
+    from mttq.photos.quality import perceptual_hash
+    from mttq.content.item import PHOTO_SUFFIXES
+
+    root = Path(content).resolve()
+    listed = git.tracked_blobs(root)
+    if listed is None:
+        _err(f"'{content}' không nằm trong một kho git: chỉ ảnh đã commit mới có trong tệp.")
+        return 2
+    target = Path(index) if index else index_beside(root)
+    known = read_index(target)
+    rows, decoded = [], 0
+    for path, blob in sorted(listed[0].items()):
+        if not is_published_photo(path, root, PHOTO_SUFFIXES):
+            continue
+        phash = known.get(blob)
+        if phash is None:
+            try:
+                phash = perceptual_hash(str(path))
+            except Exception:  # an unreadable photo has its own problem code in the check
+                continue
+            decoded += 1
+        rows.append((blob, phash, path.relative_to(root).as_posix()))
+    text = index_text(rows)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"{target}: {len(rows)} ảnh ({decoded} ảnh mới tính mã).")
+    return 0
+
+
 def record_submissions(pull_request: str, opened_at: str, merge_commit: str = "HEAD",
                        content: str = str(paths.DEFAULT_CONTENT_DIR),
                        ledger: str | None = None) -> int:
@@ -432,6 +470,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--merge-commit", default="HEAD", help=HELP["merge_commit"])
     r.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
     r.add_argument("--ledger", help=HELP["ledger"])
+    h = commands.add_parser("photo-hashes",
+                            help="ghi lại mã nhận dạng (perceptual hash) của mọi ảnh đã đăng")
+    h.add_argument("--content", default=str(paths.DEFAULT_CONTENT_DIR), help=HELP["content"])
+    h.add_argument("--index", help=HELP["hash_index"])
     return top
 
 
@@ -446,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "quota":
         return quota(args.month, args.year, args.format, args.content, args.units, args.output,
                      args.quota)
+    if args.command == "photo-hashes":
+        return photo_hashes(args.content, args.index)
     return record_submissions(args.pull_request, args.opened_at, args.merge_commit, args.content,
                               args.ledger)
 

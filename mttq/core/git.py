@@ -238,3 +238,33 @@ def changed_since(path: str | os.PathLike, ref: str) -> tuple[Path, list[Path], 
     changed += [top / name for name in
                 git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\x00") if name]
     return top, list(dict.fromkeys(changed)), renames
+
+
+def tracked_blobs(folder: str | os.PathLike) -> tuple[dict[Path, str], list[Path]] | None:
+    """The files under ``folder`` as git holds them: ``(blobs, others)``.
+
+    ``blobs``: each committed file whose working copy is unchanged -> its blob
+    id, read from git's index (``git ls-files -s``: no file is opened).
+    ``others``: files changed in the working tree or untracked (their bytes are
+    not a known blob). Symbolic links are neither. None outside git."""
+    root = Path(folder).resolve()
+    if not root.is_dir() or top_level(root) is None:
+        return None
+    try:
+        staged = git(root, "ls-files", "-s", "-z", "--", ".")
+        modified = git(root, "ls-files", "-m", "-z", "--", ".")
+        untracked = git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", ".")
+    except GitError:
+        return None
+    changed = {name for name in modified.split("\x00") if name}
+    blobs: dict[Path, str] = {}
+    for entry in staged.split("\x00"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition("\t")
+        mode, blob, _stage = meta.split(" ")
+        if mode.startswith("100") and name not in changed:  # regular files
+            blobs[root / name] = blob
+    others = [root / name for name in [*changed, *untracked.split("\x00")]
+              if name and (root / name).is_file() and not (root / name).is_symlink()]
+    return blobs, others
