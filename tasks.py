@@ -321,14 +321,16 @@ def calendar(c, year):
 
 
 @task(help={"items": "số tin, bài sinh ra (mặc định 300; trường hợp đầy đủ: 5000)",
-            "photos": "số ảnh mỗi tin, bài (mặc định 2)", "seed": "hạt giống (mặc định 1)"})
-def bench(c, items=300, photos=2, seed=1):
+            "photos": "số ảnh mỗi tin, bài (mặc định 2)", "seed": "hạt giống (mặc định 1)",
+            "shared_photos": "chỉ K ảnh khác nhau, dùng chung cho mọi tin, bài (trường hợp "
+                             "20000, 40000 tin, bài; mặc định 0: mọi ảnh khác nhau)"})
+def bench(c, items=300, photos=2, seed=1, shared_photos=0):
     """Đo hiệu năng: Pelican gốc và bản dựng của dự án trên cùng nội dung (bench/README.md)."""
     import subprocess
 
     raise Exit(code=subprocess.call([
         sys.executable, str(ROOT / "bench" / "benchmark.py"), "--items", str(items),
-        "--photos", str(photos), "--seed", str(seed)]))
+        "--photos", str(photos), "--seed", str(seed), "--shared-photos", str(shared_photos)]))
 
 
 @task(help={"month": cli.HELP["month"], "year": cli.HELP["year"],

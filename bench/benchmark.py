@@ -3,6 +3,7 @@
 
     bench/run                          # 300 items x 2 photos (a few minutes)
     bench/run --items 5000 --photos 2  # ten years of a province (~35 min, see README)
+    bench/run --items 20000 --shared-photos 24  # the scale case: the page pipeline
 
 Steps, each in a fresh process (``bench/steps.py``), on one generated tree
 (``bench/generate.py``, kept in ``bench/out/`` for the next run):
@@ -16,8 +17,17 @@ Steps, each in a fresh process (``bench/steps.py``), on one generated tree
 - the preview: ``invoke serve`` running, an item's ``index.md`` is saved, and
   the time until its page on disk shows the edit is measured.
 
-Prints a table (seconds, ours / plain Pelican) and writes
-``bench/out/results-<N>.json``. The machine's load average is recorded before
+- ``invoke publish`` (publishconf.py): a full publish (its Pelican cache empty,
+  the photo renditions cached by the builds before), then one item merged
+  (two new photos) and published again.
+
+With ``--shared-photos K`` (the 20,000- and 40,000-item cases) the tree has K
+distinct photos linked into every item (``bench/generate.py``): the photo
+figures (checks per second, encoding per photo) and the preview are not
+measured there, and the pull-request check only with ``--pr-check``.
+
+Prints a table (seconds, ours / plain Pelican), then the rows of issue #20,
+and writes ``bench/out/results-<N>[-shared<K>].json``. The machine's load average is recorded before
 every step: figures taken while other work runs are not comparable.
 """
 from __future__ import annotations
@@ -120,6 +130,27 @@ def build_sequence(kind: str, content: Path, base: Path, tree: dict, seed: int,
             edited.write_text(original, encoding="utf-8")
     finally:
         shutil.rmtree(added.parent)
+    return results
+
+
+def publish_sequence(content: Path, base: Path, tree: dict, seed: int, photos: int) -> dict:
+    """``invoke publish``: a full publish, then one item merged and published again
+    (the item is removed afterwards). Caches: ours' (``base/cache``), so the
+    photo renditions are those of the builds before, as on the publishing machine."""
+    output, cache = base / "public", base / "cache"
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(cache / "pelican-publish", ignore_errors=True)
+    paths = ["--content", str(content), "--output", str(output), "--cache", str(cache)]
+    results = {"full": run_step("publish", *paths, label="publish: full (photos cached)")}
+    wait_for_deletions(base)
+    added = generate.add_item(content, len(tree["items"]) + 1, generate.DEFAULT_END
+                              + dt.timedelta(hours=11), photos, seed)
+    try:
+        results["add"] = run_step("publish", *paths, label="publish: one item merged")
+        wait_for_deletions(base)
+    finally:
+        shutil.rmtree(added.parent)
+    shutil.rmtree(output, ignore_errors=True)
     return results
 
 
@@ -261,19 +292,69 @@ def table(results: dict) -> str:
         "-" * 80,
         f"{'Add / warm (ours)':<34} {ratio(ours['add']['wall'], ours['warm']['wall']):>25}",
         f"{'Photos encoded (cold)':<34} {cold.get('encoded_photos', 0):>25} in "
-        f"{cold.get('publish_renditions_seconds', 0):.1f} s = {results['encode_per_second']:.1f}/s",
+        f"{cold.get('publish_renditions_seconds', 0):.1f} s = {results['encode_per_second']:.1f}/s"
+        + (f" ({cold.get('photos', 0)} photos in the items)" if results.get("shared_photos") else ""),
         f"{'Photo checks in the cold build':<34} {cold.get('audited_photos', 0):>25} in "
         f"{cold.get('audit_photos_seconds', 0):.1f} s",
-        f"{'Photo checks per second':<34} {results['assess']['per_second']:>25.1f} "
-        f"({results['assess']['photos']} photos)",
-        f"{'Pull-request check (5 x 12 MP)':<34} {results['pr_check']['wall']:>23.2f} s "
-        f"(photo memos kept; {results['pr_check']['cold_cache']['wall']:.1f} s without)",
-        f"{'Preview: save -> page updated':<34} {results['preview']['max']:>23.2f} s "
-        f"(max of {results['preview']['latencies']})",
-        f"{'Peak memory, build process':<34} {results['peak_rss_mb']:>21.0f} MB "
-        f"(workers {results['peak_workers_rss_mb']:.0f} MB)",
     ]
+    if "assess" in results:
+        lines.append(f"{'Photo checks per second':<34} {results['assess']['per_second']:>25.1f} "
+                     f"({results['assess']['photos']} photos)")
+    if "publish" in results:
+        lines.append(f"{'Publish: full / one item merged':<34} "
+                     f"{results['publish']['full']['wall']:>13.2f} s {results['publish']['add']['wall']:>8.2f} s")
+    if "pr_check" in results:
+        lines.append(f"{'Pull-request check (5 x 12 MP)':<34} {results['pr_check']['wall']:>23.2f} s "
+                     f"(photo memos kept; {results['pr_check']['cold_cache']['wall']:.1f} s without)")
+    if "preview" in results:
+        lines.append(f"{'Preview: save -> page updated':<34} {results['preview']['max']:>23.2f} s "
+                     f"(max of {results['preview']['latencies']})")
+    lines.append(f"{'Peak memory, build process':<34} {results['peak_rss_mb']:>21.0f} MB "
+                 f"(workers {results['peak_workers_rss_mb']:.0f} MB)")
     return "\n".join(lines)
+
+
+def issue_table(results: dict) -> str:
+    """The rows of issue #20 this run measures: ours, plain Pelican in the same run,
+    the ratio and the target."""
+    plain, ours, n = results["plain"], results["ours"], results["items"]
+    rows = []
+
+    def row(title, mine, theirs, fmt="{:.2f} s", target="", note=""):
+        cells = [fmt.format(mine) if mine is not None else "—",
+                 fmt.format(theirs) if theirs is not None else "—",
+                 ratio(mine, theirs) if mine is not None and theirs else "—"]
+        rows.append(f"{title:<44} {cells[0]:>10} {cells[1]:>10} {cells[2]:>7}  {target:<8} {note}")
+
+    row(f"Warm rebuild, {n} items (ours / plain)", ours["warm"]["wall"], plain["warm"]["wall"],
+        target="<= 1.2")
+    row("One item added (ours / our warm rebuild)", ours["add"]["wall"], ours["warm"]["wall"],
+        target="<= 1.2", note=f"plain Pelican {plain['add']['wall']:.2f} s")
+    if "publish" in results:
+        pub = results["publish"]
+        row("Publish one merged item (/ full publish)", pub["add"]["wall"], pub["full"]["wall"],
+            note=f"plain Pelican rebuilds all: {plain['add']['wall']:.2f} s; "
+                 f"ours / plain {ratio(pub['add']['wall'], plain['add']['wall'])}")
+    photos = ours["cold"].get("photos", 0)
+    if photos and not results.get("shared_photos"):
+        # Plain Pelican does nothing with photos: its cold build is a reference, not a ratio.
+        row(f"Cold build per photo ({photos} distinct)", ours["cold"]["wall"] / photos, None,
+            fmt="{:.3f} s", note=f"(ours - plain) / photo "
+            f"{(ours['cold']['wall'] - plain['cold']['wall']) / photos:.3f} s; encoding + checks "
+            f"{ours['cold'].get('publish_renditions_seconds', 0) / photos:.3f} s; plain Pelican's "
+            f"cold build {plain['cold']['wall']:.2f} s in all")
+    if "pr_check" in results:
+        pr = results["pr_check"]
+        row("Pull-request check, 5 x 12 MP, no cache/", pr["cold_cache"]["wall"], None,
+            target="<= 3 s", note=f"with cache/: {pr['wall']:.2f} s")
+    own = max(s["rss_mb"] for s in ours.values())
+    theirs = max(s["rss_mb"] for s in plain.values())
+    row(f"Peak memory, {n} items, build process", own, theirs, fmt="{:.0f} MB", target="< 2 GB",
+        note=f"+ largest worker {results['peak_workers_rss_mb']:.0f} MB")
+    head = f"{'Issue #20':<44} {'ours':>10} {'plain/ref':>10} {'ratio':>7}  {'target':<8}"
+    loads = sorted({s["load"] for k in ("plain", "ours") for s in results[k].values()})
+    return "\n".join([head, "-" * 100, *rows, "-" * 100,
+                      f"load before the steps: {loads[0]}–{loads[-1]}"])
 
 
 def main(argv=None) -> int:
@@ -281,15 +362,33 @@ def main(argv=None) -> int:
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--photos", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shared-photos", type=int, default=0, metavar="K",
+                        help="only K distinct photos, linked into every item (the scale cases: "
+                             "no photo figures, no preview)")
+    parser.add_argument("--pr-check", action="store_true",
+                        help="with --shared-photos: the pull-request check too")
     parser.add_argument("--skip-plain", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--show", type=Path, metavar="RESULTS",
+                        help="only print the tables of a results file")
     args = parser.parse_args(argv)
+    if args.show:
+        results = json.loads(args.show.read_text())
+        print(table(results), issue_table(results), sep="\n\n")
+        return 0
     started = time.perf_counter()
-    base = OUT / f"n{args.items}-p{args.photos}-s{args.seed}"
+    shared = args.shared_photos
+    suffix = f"-sh{shared}" if shared else ""
+    base = OUT / f"n{args.items}-p{args.photos}-s{args.seed}{suffix}"
     content = base / "content"
-    print(f"Nội dung: {args.items} tin, bài x {args.photos} ảnh ({content})", flush=True)
-    tree = generate.generate(content, args.items, args.photos, args.seed, git=True)
+    print(f"Nội dung: {args.items} tin, bài x {args.photos} ảnh"
+          + (f", {shared} ảnh khác nhau" if shared else "") + f" ({content})", flush=True)
+    made = time.perf_counter()
+    tree = generate.generate(content, args.items, args.photos, args.seed, git=True, shared=shared)
     results: dict = {
         "items": args.items, "photos_per_item": args.photos, "seed": args.seed,
+        "shared_photos": shared, "generate": {"seconds": round(time.perf_counter() - made, 1),
+                                              "first_time": tree.get("seconds"),
+                                              "timings": tree.get("timings")},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version(), "load_at_start": load()},
         "started": dt.datetime.now().isoformat(timespec="seconds"),
@@ -302,22 +401,29 @@ def main(argv=None) -> int:
     cold = results["ours"]["cold"]
     encoded = cold.get("encoded_photos", 0)
     results["encode_per_second"] = encoded / cold["publish_renditions_seconds"] if encoded else 0.0
-    print("Photos and checks:", flush=True)
-    results["assess"] = run_step("assess", "--content", str(content), "--count", "200",
-                                 label="photo checks (200 photos)")
-    results["pr_check"] = pull_request_check(content, base, args.seed)
-    print("Preview:", flush=True)
-    results["preview"] = preview_loop(content, base / "ours", base / "ours" / "cache", tree)
-    steps = list(results["ours"].values())
+    print("Publish:", flush=True)
+    results["publish"] = publish_sequence(content, base / "ours", tree, args.seed, args.photos)
+    if not shared:
+        print("Photos and checks:", flush=True)
+        results["assess"] = run_step("assess", "--content", str(content), "--count", "200",
+                                     label="photo checks (200 photos)")
+    if not shared or args.pr_check:
+        results["pr_check"] = pull_request_check(content, base, args.seed)
+    if not shared:
+        print("Preview:", flush=True)
+        results["preview"] = preview_loop(content, base / "ours", base / "ours" / "cache", tree)
+    steps = [*results["ours"].values(), *results["publish"].values()]
     results["peak_rss_mb"] = max(s["rss_mb"] for s in steps)
     results["peak_workers_rss_mb"] = max(s["workers_rss_mb"] for s in steps)
     results["load_at_end"] = load()
     results["seconds"] = round(time.perf_counter() - started, 1)
     OUT.mkdir(parents=True, exist_ok=True)
-    target = OUT / f"results-{args.items}.json"
+    target = OUT / f"results-{args.items}{suffix.replace('-sh', '-shared')}.json"
     target.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print()
     print(table(results))
+    print()
+    print(issue_table(results))
     print(f"\n{target} ({results['seconds'] / 60:.1f} min)")
     return 0
 

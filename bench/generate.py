@@ -15,6 +15,14 @@ mirrored), re-encoded as a JPEG. So every photo is distinct: its content hash
 differs, and the site build really encodes each one (identical files would
 share the rendition cache and make a cold build look faster than it is).
 
+With ``--shared-photos K`` (the scale cases, 20,000 items and more) only K
+distinct photos are made, once (``bench/out/pool-<seed>/shared-<K>/``), and
+every item photo is a hard link to one of them (a copy where links fail): the
+bytes, hence the content hash, repeat across items, so a cold build encodes K
+photos while every item still has its photos to read, hash, check and place.
+The photo figures (encoding, checks) need distinct photos: measure them
+without ``--shared-photos``.
+
 The tree is reproducible: the same ``--items``, ``--photos`` and ``--seed``
 give the same files (the text is byte-identical; photos are identical for the
 same Pillow/numpy versions). With ``--git`` the tree is committed into its
@@ -172,7 +180,11 @@ def make_item(i: int, when: dt.datetime, photos: int, seed: int, topics, units,
     """One item's text, metadata and photo names (no file written)."""
     r = _rng(seed, "item", i)
     day = when.date()
-    active = [u for u in units.values() if u.active_on(day)]
+    # Active on the publication day and on the earliest event day (26 h before),
+    # as the check judges a unit at the event; across 01/07/2025 no unit is both.
+    earliest = (when - dt.timedelta(hours=26)).date()
+    active = [u for u in units.values() if u.active_on(day) and u.active_on(earliest)] or \
+        [u for u in units.values() if u.active_on(day)]
     unit = active[r.randrange(len(active))]
     topic = list(topics.values())[i % len(topics)] if i < len(topics) else r.choice(list(topics.values()))
     kind = "bai" if r.random() < 0.3 else "tin"
@@ -190,6 +202,8 @@ def make_item(i: int, when: dt.datetime, photos: int, seed: int, topics, units,
         slug = f"{base[:70].rstrip('-')}-{i}"
     used_slugs.add(slug)
     event = when - dt.timedelta(hours=r.choice((3, 5, 20, 26)))
+    if unit.valid_from and event.date() < unit.valid_from:  # a unit begun that day
+        event = event.replace(year=when.year, month=when.month, day=when.day, hour=0, minute=0)
     opening = _fill(r.choice(WHEN), r, d=event.day, m=event.month, y=event.year)
     first = f"{opening}, {unit.name} {verb} {obj} tại {place}."
     paragraphs = [first]
@@ -305,6 +319,27 @@ def _variant_batch(batch) -> int:
     return len(batch)
 
 
+def shared_photos(seed: int, count: int, pool_paths: list[Path], workers: int) -> list[Path]:
+    """``count`` distinct photos made once, for ``--shared-photos``."""
+    folder = pool_dir(seed) / f"shared-{count}"
+    paths = [folder / f"shared-{k:04d}.jpg" for k in range(count)]
+    missing = [(str(pool_paths[k % len(pool_paths)]), str(path), seed, f"shared/{k}")
+               for k, path in enumerate(paths) if not path.exists()]
+    if missing:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_photos(missing, workers)
+    return paths
+
+
+def link_photos(jobs: list[tuple[Path, Path]]) -> None:
+    """Item photos as hard links to the shared photos (copies where links fail)."""
+    for source, target in jobs:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
 def write_photos(jobs: list[tuple[str, str, int, str]], workers: int) -> None:
     if not jobs:
         return
@@ -332,13 +367,18 @@ PAGES = {
 
 def generate(out: Path, items: int, photos: int, seed: int, years: int = 10, pool: int = 24,
              workers: int | None = None, end: dt.datetime | None = None, git: bool = False,
-             quiet: bool = False) -> dict:
-    """Write the content tree into ``out`` (reused when already complete)."""
+             quiet: bool = False, shared: int = 0) -> dict:
+    """Write the content tree into ``out`` (reused when already complete).
+
+    ``shared``: only that many distinct photos, linked into every item (see
+    the module's docstring); 0: every photo distinct."""
     out = Path(out)
     workers = workers or os.cpu_count() or 1
     end = end or DEFAULT_END
     params = {"format": FORMAT_VERSION, "items": items, "photos": photos, "seed": seed,
               "years": years, "pool": pool, "end": end.date().isoformat(), "git": git}
+    if shared:
+        params["shared_photos"] = shared  # (absent otherwise: older trees stay valid)
     stamp = out / ".bench-complete.json"
     if stamp.exists():
         try:
@@ -355,8 +395,10 @@ def generate(out: Path, items: int, photos: int, seed: int, years: int = 10, poo
     topics = load_topics(ROOT / "data" / "topics.yaml")
     units = load_units(ROOT / "data" / "units.yaml")
     pool_paths, _ = ensure_pool(seed, pool, workers)
+    shared_paths = shared_photos(seed, shared, pool_paths, workers) if shared else []
     used: set[str] = set()
     photo_jobs = []
+    link_jobs = []
     records = []
     for i, when in enumerate(item_dates(items, years, seed, end)):
         item = make_item(i, when, photos, seed, topics, units, used)
@@ -364,6 +406,9 @@ def generate(out: Path, items: int, photos: int, seed: int, years: int = 10, poo
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.md").write_text(item["text"], encoding="utf-8")
         for p, name in enumerate(item["photos"]):
+            if shared_paths:
+                link_jobs.append((shared_paths[(i * photos + p) % len(shared_paths)], folder / name))
+                continue
             source = pool_paths[(i * photos + p) % len(pool_paths)]
             photo_jobs.append((str(source), str(folder / name), seed, f"{item['slug']}/{name}"))
         records.append({"slug": item["slug"], "folder": item["folder"], "type": item["type"]})
@@ -371,11 +416,18 @@ def generate(out: Path, items: int, photos: int, seed: int, years: int = 10, poo
     for slug, (title, body) in PAGES.items():
         (out / "pages" / f"{slug}.md").write_text(f"Title: {title}\nSlug: {slug}\n\n{body}\n",
                                                  encoding="utf-8")
-    say(f"  {items} tin, bài; {len(photo_jobs)} ảnh …")
-    write_photos(photo_jobs, workers)
+    if shared_paths:
+        say(f"  {items} tin, bài; {len(link_jobs)} ảnh, {len(shared_paths)} ảnh khác nhau …")
+        link_photos(link_jobs)
+    else:
+        say(f"  {items} tin, bài; {len(photo_jobs)} ảnh …")
+        write_photos(photo_jobs, workers)
+    timings = {"files": round(time.perf_counter() - started, 1)}
     if git:
         commit_all(out)
-    result = {"params": params, "items": records, "photos": len(photo_jobs),
+        timings["git"] = round(time.perf_counter() - started - timings["files"], 1)
+    result = {"params": params, "items": records, "photos": len(photo_jobs) + len(link_jobs),
+              "distinct_photos": len(shared_paths) or len(photo_jobs), "timings": timings,
               "seconds": round(time.perf_counter() - started, 1)}
     stamp.write_text(json.dumps(result, ensure_ascii=False))
     say(f"  xong trong {result['seconds']} s")
@@ -438,12 +490,14 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--end", type=dt.date.fromisoformat, default=DEFAULT_END.date(),
                         help="date of the newest item (YYYY-MM-DD)")
+    parser.add_argument("--shared-photos", type=int, default=0, metavar="K",
+                        help="only K distinct photos, linked into every item (scale cases)")
     parser.add_argument("--git", action="store_true", help="commit the tree into its own repo")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     end = dt.datetime.combine(args.end, dt.time())
     generate(args.out, args.items, args.photos, args.seed, args.years, args.pool, args.workers,
-             end=end, git=args.git)
+             end=end, git=args.git, shared=args.shared_photos)
     return 0
 
 

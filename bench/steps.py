@@ -7,6 +7,7 @@ processes (``workers_rss_mb``, the largest one), and step-specific figures.
 A fresh process per step means a cold interpreter, as a user's command has.
 
     python bench/steps.py ours   --content C --output O --cache K   # our build
+    python bench/steps.py publish --content C --output O --cache K  # invoke publish (publishconf.py)
     python bench/steps.py plain  --content C --output O --cache K   # plain Pelican
     python bench/steps.py assess --content C --count 200            # photo checks/s
     python bench/steps.py serve  --content C --output O --cache K   # invoke serve
@@ -58,7 +59,7 @@ def _timed(module, name: str, into: dict):
     setattr(module, name, wrapper)
 
 
-def step_ours(args) -> dict:
+def step_ours(args, settings_file: Path = ROOT / "pelicanconf.py", overrides=None) -> dict:
     import mttq.photos.renditions
     from mttq.commands.build import build_site
 
@@ -72,11 +73,20 @@ def step_ours(args) -> dict:
     else:
         _timed(mttq.photos.audit, "audit_photos", figures)
     started = time.perf_counter()
-    result = build_site(args.content, args.output, ROOT / "pelicanconf.py",
-                        ours_overrides(Path(args.cache)))
+    result = build_site(args.content, args.output, settings_file,
+                        overrides or ours_overrides(Path(args.cache)))
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "ok": result.ok, "errors": result.errors[:5],
             "warnings": len(result.warnings), **figures}
+
+
+def step_publish(args) -> dict:
+    """``invoke publish``: publishconf.py (the public address, no drafts), its own
+    Pelican cache as in the repository (``cache/pelican-publish``), the photo
+    renditions' cache shared with the preview builds (``MTTQ_CACHE_DIR``)."""
+    cache = Path(args.cache)
+    return step_ours(args, ROOT / "publishconf.py",
+                     {**ours_overrides(cache), "CACHE_PATH": str(cache / "pelican-publish")})
 
 
 def step_serve(args) -> dict:
@@ -132,15 +142,18 @@ def step_assess(args) -> dict:
 
 def step_check_pr(args) -> dict:
     """``invoke check --changed-from HEAD --format json``, as the pull-request job
-    runs it (``tasks.py``'s own functions), with the photo memos in ``--cache``
-    instead of the repository's ``cache/``."""
-    import tasks
-    from mttq.commands.check import check_change
+    runs it (``mttq.commands.cli.run_check``'s steps), with the photo memos in
+    ``--cache`` instead of the repository's ``cache/``."""
+    from mttq.commands import cli
+    from mttq.commands.build import load_settings
+    from mttq.commands.check import check_change, check_data_files
 
-    options = tasks._check_options(str(args.content), True, args.submitted_at)
-    options.cache_dir = Path(args.cache)
     started = time.perf_counter()
+    settings = load_settings(cli.DEV_SETTINGS, {"MTTQ_CACHE_DIR": str(args.cache)})
+    data = check_data_files(settings, Path(args.content))
+    options = cli.check_options(str(args.content), True, args.submitted_at, settings)
     report = check_change(Path(args.content), "HEAD", options)
+    report.files[:0] = data
     text = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
     seconds = time.perf_counter() - started
     files = [f.path for f in report.files]
@@ -148,7 +161,7 @@ def step_check_pr(args) -> dict:
             "photos": sum(1 for f in files if f.lower().endswith(".jpg")), "bytes": len(text)}
 
 
-STEPS = {"ours": step_ours, "plain": step_plain, "assess": step_assess, "check-pr": step_check_pr,
+STEPS = {"ours": step_ours, "publish": step_publish, "plain": step_plain, "assess": step_assess, "check-pr": step_check_pr,
          "serve": step_serve}
 
 

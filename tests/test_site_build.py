@@ -167,6 +167,29 @@ def test_an_unchanged_photo_is_never_encoded_twice(tmp_path):
     assert again.read_bytes() == rendition.read_bytes()
 
 
+def test_one_photo_in_two_items_is_encoded_and_checked_once(tmp_path, monkeypatch):
+    import mttq.photos.quality
+    import mttq.photos.renditions
+
+    content = tmp_path / "content"
+    first = write_item(content, "tin-mot", seed=7)
+    second = write_item(content, "tin-hai", photos=(), date="2025-05-15 09:00",
+                        body="Nội dung tin về hoạt động của Mặt trận, cùng ảnh với tin kia.\n\n"
+                             "![Ảnh của tin hai](anh-1.jpg)")
+    (second.parent / "anh-1.jpg").write_bytes((first.parent / "anh-1.jpg").read_bytes())
+    encoded, assessed = [], []
+    encode, assess = mttq.photos.renditions.encode_photo, mttq.photos.quality.assess_photos
+    monkeypatch.setattr(mttq.photos.renditions, "encode_photo",
+                        lambda source, *a: encoded.append(source) or encode(source, *a))
+    monkeypatch.setattr(mttq.photos.quality, "assess_photos",
+                        lambda paths, *a, **k: assessed.extend(paths) or assess(paths, *a, **k))
+    result = build(content, tmp_path / "out", tmp_path / "cache")
+    assert result.ok, result.errors
+    assert len(encoded) == 1 and assessed == []  # the other item's photo: its renditions, its check
+    for slug in ("tin-mot", "tin-hai"):
+        assert list((tmp_path / "out" / "anh" / slug).glob("*-800.jpg")), slug
+
+
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
     content = tmp_path / "content"
     write_item(content, "tin-dau-tien", seed=1)

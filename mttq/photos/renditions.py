@@ -296,6 +296,10 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
     key = _settings_key(widths)
     stats = RenditionStats()
     to_encode: dict[str, list[tuple[int, int, str, str]]] = {}
+    # Sources with the same bytes (one photo in several items) share their cached
+    # renditions: encoded once, from the first of them; the others get its check.
+    encoding: dict[str, str] = {}  # digest -> the source encoded for it
+    twins: dict[str, list[str]] = {}  # encoded source -> the other sources with its bytes
     placements: list[tuple[str, str]] = []
     seen: set[str] = set()
     root = os.path.join(str(cache_dir), "renditions")
@@ -315,9 +319,13 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
             missing = missing or not _verified(written, cached)
             jobs.append((rendition.width, rendition.height, rendition.format, cached))
             placements.append((cached, os.path.join(output_root, rendition.path)))
-        if missing:  # all of a photo's sizes at once: the resize cascade is always the same
+        if missing and digest in encoding:
+            twins[encoding[digest]].append(plan.source)
+        elif missing:  # all of a photo's sizes at once: the resize cascade is always the same
             os.makedirs(os.path.dirname(jobs[0][3]), exist_ok=True)
             to_encode[plan.source] = jobs
+            encoding[digest] = plan.source
+            twins[plan.source] = []
     hashes.save()
     if to_encode:
         stats.encoded_photos = len(to_encode)
@@ -334,6 +342,8 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
             stats.encoded_renditions += len(records)
             if report is not None:
                 stats.checked[source] = report
+                for twin in twins[source]:
+                    stats.checked[twin] = report
         written.save()
     for cached, target in placements:
         stats.linked += _place(cached, target)
