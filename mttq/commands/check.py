@@ -275,9 +275,10 @@ def duplicate_photo_problems(photos: list[Path], content_root: Path,
         mine = memo.get(photo, _hash_or_none)
         if mine is None:
             continue
+        own_folder = Path(photo).resolve().parent
         for other, theirs in hashes.items():
-            if (theirs is not None and other.parent != Path(photo).resolve().parent
-                    and hamming(mine, theirs) <= DUPLICATE_MAX_DISTANCE):
+            if (theirs is not None and hamming(mine, theirs) <= DUPLICATE_MAX_DISTANCE
+                    and other.parent != own_folder):
                 found[photo] = duplicate_problem(_display(other.parent, content_root))
                 break
     memo.save()

@@ -331,6 +331,7 @@ def photo_hashes(content: str = str(paths.DEFAULT_CONTENT_DIR), index: str | Non
             except Exception:  # an unreadable photo has its own problem code in the check
                 continue
             decoded += 1
+            known[blob] = phash  # the same bytes in another item: one decode
         rows.append((blob, phash, path.relative_to(root).as_posix()))
     text = index_text(rows)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:

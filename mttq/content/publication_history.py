@@ -296,7 +296,14 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
             folders.setdefault(where[0], {})[where[2]] = meta.split()[2]
     base_items = {folder.rsplit("/", 1)[-1]: (folder, files) for folder, files in sorted(
         folders.items()) if ITEM_FILE_NAME in files}
-    blobs = _read_blobs(top, [files[ITEM_FILE_NAME] for _, files in base_items.values()])
+    present = {p.parent.name for section in ITEM_TYPES
+               for p in root.glob(f"{section}/*/*/*/{ITEM_FILE_NAME}")}
+    # Only the base versions this change can touch are read: the changed items'
+    # and the deleted ones' (reading all of them cost ~1 s at 20,000 items).
+    touched = {Path(path).resolve().parent.name for path in item_paths}
+    wanted = [files[ITEM_FILE_NAME] for slug, (_, files) in base_items.items()
+              if slug in touched or slug not in present]
+    blobs = _read_blobs(top, wanted) if wanted else {}
 
     def published_on_base(files) -> VersionInfo | None:
         info = parse_version(blobs.get(files[ITEM_FILE_NAME], b""))
@@ -332,8 +339,6 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
                 "article.correction", CORRECTION_MESSAGE.format(what=" và ".join(changed)),
                 CORRECTION_HINT, field="modified"))
     deleted = []
-    present = {p.parent.name for section in ITEM_TYPES
-               for p in root.glob(f"{section}/*/*/*/{ITEM_FILE_NAME}")}
     for slug, (folder, files) in base_items.items():
         if slug not in present and published_on_base(files) is not None:
             display = (Path(root.name) / folder / ITEM_FILE_NAME).as_posix()
