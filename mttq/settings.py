@@ -135,6 +135,16 @@ def _fits(value, kind) -> bool:
     return isinstance(value, kind)
 
 
+def _is_iso_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def settings_problems(settings: dict) -> list[str]:
     """What is wrong with the project's settings that ``settings`` sets, one
     line each: every ``MTTQ_*`` setting takes the kind of value its default is
@@ -149,18 +159,14 @@ def settings_problems(settings: dict) -> list[str]:
             continue
         value, kind = settings[key], OPTIONAL_KINDS.get(key) or type(default)
         kind = tuple if kind is list else kind
-        good = _fits(value, kind)
+        if key == "MTTQ_TODAY":
+            good = isinstance(value, dt.date) or (_fits(value, str) and _is_iso_date(str(value)))
+        else:
+            good = _fits(value, kind)
         if good and key == "MTTQ_WORKERS":
             good = value >= 1
         if good and key == "MTTQ_RENDITION_WIDTHS":
             good = bool(value) and all(_fits(w, int) and w > 0 for w in value)
-        if good and key == "MTTQ_TODAY" and not isinstance(value, dt.date):
-            try:
-                dt.date.fromisoformat(str(value)[:10])
-            except ValueError:
-                good = False
-        if key == "MTTQ_TODAY" and isinstance(value, dt.date):
-            good = True
         if not good:
             wanted = ("một ngày dạng YYYY-MM-DD" if key == "MTTQ_TODAY" else
                       "một số nguyên từ 1 trở lên" if key == "MTTQ_WORKERS" else

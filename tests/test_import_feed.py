@@ -263,3 +263,8 @@ def test_an_old_sites_small_photo_is_advice_for_an_imported_item_and_an_error_fo
     assert code == 0 and imported_photo.get("photo.too_small") == "warning", imported_photo
     code, contributed_photo = photo_codes(new)
     assert code == 1 and contributed_photo.get("photo.too_small") == "error", contributed_photo
+    # What the check let through, the build publishes: the old item with its small photo.
+    shutil.rmtree(new)
+    result = build(content, tmp_path / "out", tmp_path / "cache")
+    assert result.ok and not result.refused, result.errors
+    assert list((tmp_path / "out" / "anh" / old.parent.name).glob("anh-1-*.jpg"))
