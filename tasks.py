@@ -30,16 +30,20 @@ def _print_build(result) -> None:
         print(f"LỖI: {error}", file=sys.stderr)
     if result.ok:
         print(f"Đã dựng trang vào {result.output} trong {result.seconds:.1f} giây.")
+        if result.pages_reused is not None:
+            print(f"Dựng lại {result.pages_rendered} trang; {result.pages_reused} trang không đổi "
+                  "được giữ nguyên từ lần đăng trước.")
     else:
         print(f"Dựng trang thất bại: {len(result.errors)} lỗi; trang cũ ở {result.output} "
               "được giữ nguyên.", file=sys.stderr)
 
 
-def _build(content, output, settings_file, skip_refused_files=False):
+def _build(content, output, settings_file, skip_refused_files=False, incremental=False):
     from mttq.commands.build import build_site
 
     with cli.pelican_quiet():
-        result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files)
+        result = build_site(content, output, settings_file, skip_refused_files=skip_refused_files,
+                            incremental=incremental)
     _print_build(result)
     if not result.ok:
         raise Exit(code=1)
@@ -57,15 +61,19 @@ def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OU
             "output": f"thư mục của bản đăng (mặc định: {cli.PUBLISH_FOLDER}; bản xem thử ở "
                       "output/ không bị thay)",
             "force": "vẫn đăng khi còn lỗi: các tin, bài có lỗi bị bỏ ra (liệt kê ở trang Ban "
-                     "Biên tập), phần còn lại được đăng"})
-def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=None, force=False):
+                     "Biên tập), phần còn lại được đăng",
+            "full": "dựng lại mọi trang (mặc định chỉ dựng lại các trang có thay đổi từ lần đăng "
+                    "trước; kết quả như nhau)"})
+def publish(c, content=str(paths.DEFAULT_CONTENT_DIR), output=None, force=False, full=False):
     """Dựng bản đăng (publishconf.py, địa chỉ thật của trang) vào thư mục public/.
 
     Bản xem thử (output/, của build và serve) không bị động đến. Bản đăng cũ chỉ
     bị thay khi dựng thành công. Bản dựng tự từ chối mọi tin, bài có lỗi (cùng
     quy tắc với lệnh check) và khi đó không thay bản cũ; --force đăng phần còn
-    lại và liệt kê các tin, bài bị bỏ ra ở trang Ban Biên tập (bien-tap/)."""
-    _build(content, output or cli.publish_output(), PUBLISH_SETTINGS, skip_refused_files=force)
+    lại và liệt kê các tin, bài bị bỏ ra ở trang Ban Biên tập (bien-tap/).
+    Chỉ các trang có thay đổi từ lần đăng trước được dựng lại (--full: mọi trang)."""
+    _build(content, output or cli.publish_output(), PUBLISH_SETTINGS, skip_refused_files=force,
+           incremental=not full)
 
 
 @task(help={"output": "thư mục kết quả", "cache": "xóa cả bộ nhớ đệm ảnh và nội dung"})

@@ -140,6 +140,7 @@ def publish_sequence(content: Path, base: Path, tree: dict, seed: int, photos: i
     output, cache = base / "public", base / "cache"
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(cache / "pelican-publish", ignore_errors=True)
+    shutil.rmtree(cache / "pages", ignore_errors=True)  # the page store: the full publish fills it
     paths = ["--content", str(content), "--output", str(output), "--cache", str(cache)]
     results = {"full": run_step("publish", *paths, label="publish: full (photos cached)")}
     wait_for_deletions(base)

@@ -59,7 +59,8 @@ def _timed(module, name: str, into: dict):
     setattr(module, name, wrapper)
 
 
-def step_ours(args, settings_file: Path = ROOT / "pelicanconf.py", overrides=None) -> dict:
+def step_ours(args, settings_file: Path = ROOT / "pelicanconf.py", overrides=None,
+              incremental: bool = False) -> dict:
     import mttq.photos.renditions
     from mttq.commands.build import build_site
 
@@ -74,19 +75,22 @@ def step_ours(args, settings_file: Path = ROOT / "pelicanconf.py", overrides=Non
         _timed(mttq.photos.audit, "audit_photos", figures)
     started = time.perf_counter()
     result = build_site(args.content, args.output, settings_file,
-                        overrides or ours_overrides(Path(args.cache)))
+                        overrides or ours_overrides(Path(args.cache)), incremental=incremental)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "ok": result.ok, "errors": result.errors[:5],
-            "warnings": len(result.warnings), **figures}
+            "warnings": len(result.warnings), "pages_rendered": result.pages_rendered,
+            "pages_reused": result.pages_reused, **figures}
 
 
 def step_publish(args) -> dict:
     """``invoke publish``: publishconf.py (the public address, no drafts), its own
     Pelican cache as in the repository (``cache/pelican-publish``), the photo
-    renditions' cache shared with the preview builds (``MTTQ_CACHE_DIR``)."""
+    renditions' cache shared with the preview builds (``MTTQ_CACHE_DIR``), and
+    its page store (incremental, as ``invoke publish`` is)."""
     cache = Path(args.cache)
     return step_ours(args, ROOT / "publishconf.py",
-                     {**ours_overrides(cache), "CACHE_PATH": str(cache / "pelican-publish")})
+                     {**ours_overrides(cache), "CACHE_PATH": str(cache / "pelican-publish")},
+                     incremental=True)
 
 
 def step_serve(args) -> dict:

@@ -21,7 +21,7 @@ from mttq.core import runs
 from mttq.core.paths import REPO_ROOT
 from mttq.core.problems import CheckReport
 from mttq.deploy.atomic import folder_lock
-from mttq.outputs import manifest
+from mttq.outputs import manifest, page_store
 from mttq.settings import SettingsError, with_defaults
 from mttq.outputs.stable_times import keep_unchanged_times, record_path
 
@@ -37,6 +37,8 @@ class BuildResult:
     refused: list[str] = field(default_factory=list)  # files left out of the site
     seconds: float = 0.0
     articles: int = 0
+    pages_rendered: int | None = None  # a publish build: pages rendered, and
+    pages_reused: int | None = None  # pages taken unchanged from the page store
 
 
 def _lines(problems: dict[str, list]) -> list[str]:
@@ -178,11 +180,15 @@ def build_site(
     settings_file: str | os.PathLike | None = None,
     overrides: dict | None = None,
     skip_refused_files: bool = False,
+    incremental: bool = False,
 ) -> BuildResult:
     """Build ``content`` into ``output`` atomically; see the module docstring.
 
     ``skip_refused_files``: an editor's forced publish — files refused for
     their errors are left out (and listed in ``skipped``) instead of failing.
+    ``incremental``: render only the pages whose inputs changed since an
+    earlier such build of ``output``; the others are linked from the page
+    store (:mod:`mttq.outputs.page_store`). The output is the same bytes.
     """
     overrides = dict(overrides or {})
     if content is not None:
@@ -208,11 +214,20 @@ def build_site(
         return result
     with folder_lock(target.parent):  # one build at a time into ``target``
         _clean_stale(target)
-        return _build_locked(settings, target, result, skip_refused_files)
+        store = None
+        if incremental:
+            store = page_store.PageStore(
+                page_store.store_folder(with_defaults(dict(settings))["MTTQ_CACHE_DIR"], target),
+                page_store.build_signature(settings, settings_file))
+        page_store.begin(store)
+        try:
+            return _build_locked(settings, target, result, skip_refused_files, store)
+        finally:
+            page_store.begin(None)
 
 
 def _build_locked(settings: dict, target: Path, result: BuildResult,
-                  skip_refused_files: bool) -> BuildResult:
+                  skip_refused_files: bool, store: "page_store.PageStore | None" = None) -> BuildResult:
     from pelican import Pelican
 
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefixes(target)[0], dir=target.parent))
@@ -267,6 +282,10 @@ def _build_locked(settings: dict, target: Path, result: BuildResult,
         return result
     # Unchanged bytes keep their time, so ETag/Last-Modified survive (partners' 304s).
     keep_unchanged_times(staging, target, record_path(with_defaults(settings)["MTTQ_CACHE_DIR"], target))
+    if store is not None:
+        store.keep(staging)
+        result.pages_rendered = len(store.fresh) + store.unkeyed
+        result.pages_reused = len(store.reused)
     _swap_in(staging, target)
     result.ok = True
     return result

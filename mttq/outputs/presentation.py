@@ -45,31 +45,20 @@ def month_url(year_month: tuple, pattern: str) -> str:
 # periods of the same list of all items: computed once per list, not once per
 # page (that was quadratic: 16 % of a warm build at 5,000 items). The list
 # itself is kept with its periods, so its id cannot be reused while cached.
-_PERIODS: dict[tuple[int, int, int], tuple[object, list[tuple]]] = {}
+def archive_months(items) -> list[tuple[int, int]]:
+    """The (year, month) periods that have items, oldest first (computed once
+    per build: the archive pages' neighbours come from it, and a page that
+    depends on it changes only when a month gains its first item or loses its
+    last one, not with every item)."""
+    return sorted({(local.year, local.month) for local in (to_local(i.date) for i in items)})
 
 
-def _periods_with_items(items, size: int) -> list[tuple]:
-    key = (id(items), len(items), size)
-    cached = _PERIODS.get(key)
-    if cached is None or cached[0] is not items:
-        if len(_PERIODS) > 8:
-            _PERIODS.clear()
-        periods = sorted({(local.year, local.month)[:size]
-                          for local in (to_local(i.date) for i in items)})
-        cached = _PERIODS[key] = (items, periods)
-    return cached[1]
-
-
-def forget_periods() -> None:
-    """Called at the start of each build (a process may build again)."""
-    _PERIODS.clear()
-
-
-def period_neighbours(items, period: tuple, month_pattern: str, year_pattern: str) -> list[dict]:
-    """The archives just before and after ``period`` (a year or a month) that have items:
+def period_neighbours(months, period: tuple, month_pattern: str, year_pattern: str) -> list[dict]:
+    """The archives just before and after ``period`` (a year or a month) that have
+    items, given ``months`` (:func:`archive_months`):
     ``[{"direction": "older"|"newer", "label", "url"}]``, older first."""
     size = min(len(period), 2)
-    periods = _periods_with_items(items, size)
+    periods = sorted({m[:size] for m in months})
     period = tuple(period[:size])
     older = [p for p in periods if p < period]
     newer = [p for p in periods if p > period]

@@ -106,10 +106,12 @@ def keep_unchanged_times(new_root: str | os.PathLike, old_root: str | os.PathLik
             if not os.path.isfile(path) or os.path.islink(path):
                 continue
             stats.files += 1
+            relative = os.path.relpath(path, new_root).replace(os.sep, "/")
             if st.st_nlink > 1:
                 stats.linked += 1
+                if relative in earlier:  # a stored page reused as it was (page_store)
+                    now[relative] = earlier[relative]
                 continue
-            relative = os.path.relpath(path, new_root).replace(os.sep, "/")
             digest = _digest(path)
             mtime = None
             known = earlier.get(relative)

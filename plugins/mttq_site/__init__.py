@@ -29,7 +29,7 @@ from .units import UnitPagesGenerator
 
 from mttq.content.item import IGNORED_FILES
 from mttq.outputs import manifest
-from mttq.outputs.presentation import FILTERS, forget_periods
+from mttq.outputs.presentation import FILTERS
 from mttq.settings import with_defaults
 
 
@@ -91,7 +91,6 @@ def forget_previous_builds():
     bodies and summaries (kept per object, they would keep every earlier
     build's items alive)."""
     _CARDS.clear()
-    forget_periods()
     for method in (Content.get_content, Content.get_summary):
         method.cache.clear()
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from mttq.outputs import listing
 from mttq.outputs.listing import group_by, neighbours, related_items
+from mttq.outputs.presentation import archive_months
 from mttq.settings import registries_from_settings, with_defaults
 from .records import refuse_duplicate_slugs
 
@@ -117,6 +118,11 @@ def link_items(generator):
         (topic, categories.get(key), by_topic.get(key, []))
         for key, topic in registries.topics.items()
     ]
+    # The menu on every page: topics and their listing, not their items (a page
+    # that only links a topic does not change when an item is added to it).
+    generator.context["topic_menu"] = [(topic, category) for topic, category, _
+                                       in generator.context["topic_blocks"]]
+    generator.context["archive_months"] = archive_months(articles)
     generator.context["home_topic_blocks"] = home_topic_blocks(
         generator.context["topic_blocks"], home_first_page(articles, settings),
         settings["MTTQ_HOME_TOPIC_ITEMS"])
@@ -133,12 +139,12 @@ def home_first_page(articles, settings) -> list:
 
 
 def home_topic_blocks(topic_blocks, first_page, count: int) -> list[tuple]:
-    """(topic, category, items not already on the page, all the topic's items) per topic.
+    """(topic, category, items not already on the page, the topic's count of items) per topic.
 
     The home page lists its first page of items in date order (the same page its
     "Trang sau" continues from); each topic block under it shows the topic's
     newest items *not* in that list, so no card appears twice on the page and
     the date-ordered pages show every item exactly once."""
     shown = {id(a) for a in first_page}
-    return [(topic, category, [a for a in items if id(a) not in shown][:count], items)
+    return [(topic, category, [a for a in items if id(a) not in shown][:count], len(items))
             for topic, category, items in topic_blocks]

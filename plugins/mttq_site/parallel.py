@@ -29,7 +29,8 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import sanitised_join
 
 from mttq.settings import with_defaults
-from .speed import GatedWriter
+from mttq.outputs import page_store
+from .speed import GatedWriter, KeyedWriter
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,9 @@ def _second_shard(generators, output_path, settings, connection) -> None:
         for generator in generators:
             if isinstance(generator, ArticlesGenerator):
                 generator.generate_output(writer)
-        outcome = ("ok", records.records, len(writer.rendered))
+        store = writer.store
+        pages = (store.reused, store.fresh, store.unkeyed) if store is not None else None
+        outcome = ("ok", records.records, (len(writer.rendered), pages))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the build
         outcome = ("error", records.records,
                    f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
@@ -128,6 +131,10 @@ class _Job:
             log.log(level, "%s", message)
         if status != "ok":
             raise RuntimeError(f"Tiến trình dựng trang thứ hai lỗi: {detail}")
+        _, pages = detail
+        store = page_store.current()
+        if store is not None and pages is not None:
+            store.merge(*pages)
 
 
 def _wanted(generators, settings) -> bool:
@@ -161,6 +168,8 @@ def finish(pelican) -> None:
 def get_writer(pelican):
     if pelican.settings.get(_JOB) is not None:
         return ShardWriter
+    if page_store.current() is not None:
+        return KeyedWriter
     return None
 
 

@@ -22,6 +22,8 @@ import os
 
 from pelican.writers import Writer
 
+from mttq.outputs import page_store
+
 # What tests/test_pelican_contract.py checks, by dotted name and parameters.
 INTERNALS = {
     "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
@@ -39,10 +41,21 @@ class _Gate:
         self.kwargs = kwargs
 
     def render(self, localcontext):
-        if self.writer.renders(localcontext, self.template, self.kwargs):
-            self.writer.rendered.add(os.path.normpath(localcontext["output_file"]))
-            return self.template.render(localcontext)
-        return ""
+        if not self.writer.renders(localcontext, self.template, self.kwargs):
+            return ""
+        path = os.path.normpath(localcontext["output_file"])
+        store = self.writer.store
+        if store is not None:  # a publish build: an unchanged page is linked, not rendered
+            key = store.key(self.template, localcontext)
+            if key is None:
+                store.unkeyed += 1
+            elif store.link(key, os.path.join(self.writer.output_path, path)):
+                store.reused[path] = key
+                return ""  # written nowhere: the stored page is in place (_open_w)
+            else:
+                store.fresh[path] = key
+        self.writer.rendered.add(path)
+        return self.template.render(localcontext)
 
     def __getattr__(self, name):
         return getattr(self.template, name)
@@ -56,6 +69,7 @@ class GatedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         self.rendered: set[str] = set()
+        self.store = page_store.current()  # the publish build's stored pages, if any
 
     def renders(self, localcontext: dict, template, kwargs: dict) -> bool:
         raise NotImplementedError
@@ -66,7 +80,22 @@ class GatedWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         if os.path.relpath(filename, self.output_path) not in self.rendered:
             return open(os.devnull, "w", encoding=encoding)
+        try:
+            if os.stat(filename).st_nlink > 1:
+                # A stored page linked here earlier in this build: writing through
+                # the link would change the store's copy. Write a file of its own.
+                os.unlink(filename)
+        except FileNotFoundError:
+            pass
         return super()._open_w(filename, encoding, override)
+
+
+class KeyedWriter(GatedWriter):
+    """Every page, each rendered only when the page store has no copy of it
+    (a publish build written by one process)."""
+
+    def renders(self, localcontext, template, kwargs) -> bool:
+        return True
 
 
 def extend_reader_stamp(readers, extend) -> None:
