@@ -42,6 +42,9 @@ import struct
 import types
 from pathlib import PurePath
 
+from pelican.contents import Content
+from pelican.paginator import Paginator
+
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context"})
 LINK_ATTRIBUTES = ("previous_item", "next_item", "related_items")
 
@@ -71,8 +74,6 @@ class Fingerprints:
     def page_value(self, value) -> bytes:
         """A template variable of a page: the page's own item (``article``,
         ``page``) with the items it links, anything else as :meth:`of`."""
-        from pelican.contents import Content
-
         if not isinstance(value, Content):
             return self.of(value)
         hasher = _h()
@@ -140,9 +141,6 @@ class Fingerprints:
         return digest
 
     def _compute(self, value) -> bytes:
-        from pelican.contents import Content
-        from pelican.paginator import Paginator
-
         hasher = _h()
         if isinstance(value, Content):  # a card, a menu entry: the item alone
             return self.item(value)
@@ -195,8 +193,6 @@ class Fingerprints:
         known = self._memo.get(key)  # type: ignore[call-overload]
         if known is not None:
             return known
-        from pelican.contents import Content
-
         hasher = _h()
         hasher.update(f"item|{type(content).__qualname__}|".encode())
         for name in sorted(content.__dict__):
