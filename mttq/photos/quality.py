@@ -131,6 +131,12 @@ class PhotoLimits:
     #: Enlarged from a small photo when, even in the sharp region, the finest
     #: band (0.5–0.9 Nyquist) holds less than this share of the next band.
     min_fine_detail: float = 0.0025
+    #: ... or when, at half scale (a 500 px view), it holds less than this:
+    #: there every camera photo keeps fine detail (0.006 and more on the
+    #: tuning photos, soft and dark ones included), while a 240 px thumbnail
+    #: blown up ten times with *bilinear* interpolation, whose kinks leak
+    #: into the finest band at full scale, has only that leak (0.002–0.006).
+    min_fine_detail_half: float = 0.005
     #: Too dark when the highlights (99th percentile) stay below this ...
     dark_highlight: float = 0.50
     #: ... and the mean luminance is below this.
@@ -1298,12 +1304,18 @@ def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem
     m["edge_width"] = ew
     m["sharpness"] = round(1.0 / ew, 4) if ew else None
     fine = m.get("fine_detail")
-    upscaled = fine is not None and fine < limits.min_fine_detail
+    half = m.get("fine_detail_half")
+    upscaled = ((fine is not None and fine < limits.min_fine_detail)
+                or (half is not None and half < limits.min_fine_detail_half
+                    and view_long >= limits.min_long_side))
     m["upscaled"] = upscaled
     eff = m.get("effective_resolution")
     if upscaled:
         # the detail of a ``source`` px photo spans ``source`` px of the view
         source = max(50, min(long_side, int(round((eff or view_long) / 50.0)) * 50))
+        if not (fine is not None and fine < limits.min_fine_detail):
+            # seen at half scale only: no detail above half the view's size
+            source = min(source, max(50, view_long // 2 // 50 * 50))
         m["upscaled_from"] = source
         probs.append(error(
             "photo.upscaled",
