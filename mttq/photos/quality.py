@@ -131,6 +131,12 @@ class PhotoLimits:
     #: Enlarged from a small photo when, even in the sharp region, the finest
     #: band (0.5–0.9 Nyquist) holds less than this share of the next band.
     min_fine_detail: float = 0.0025
+    #: ... or when, at half scale (a 500 px view), it holds less than this:
+    #: there every camera photo keeps fine detail (0.006 and more on the
+    #: tuning photos, soft and dark ones included), while a 240 px thumbnail
+    #: blown up ten times with *bilinear* interpolation, whose kinks leak
+    #: into the finest band at full scale, has only that leak (0.002–0.006).
+    min_fine_detail_half: float = 0.005
     #: Too dark when the highlights (99th percentile) stay below this ...
     dark_highlight: float = 0.50
     #: ... and the mean luminance is below this.
@@ -469,6 +475,9 @@ _SLOPE_FRACTION = 0.2
 _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
 _TILT_TOLERANCE = 0.6  # degrees: lines agreeing with a roll hypothesis
+_TILT_RHO_BIN = 2.0  # px: width of a Hough line bin
+_TILT_MIN_GRADIENT = 0.005  # coarse gradient an edge pixel needs to vote for a
+#: line (dusk and night horizons are faint in luma)
 
 
 def _edge_pixels(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, thr: float):
@@ -513,7 +522,7 @@ def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
         sy, sx = ys, xs
     out.update(_sharpness(a, noise, sy, sx, cgx, cgy, limits))
     out.update(_fine_detail(a, cg))
-    strong = cg[ys, xs] >= 0.01
+    strong = cg[ys, xs] >= _TILT_MIN_GRADIENT
     out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits))
     return out
 
@@ -816,7 +825,7 @@ def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
     """
     h, w = shape
     long_side = max(shape)
-    step, win, rho_bin = 0.2, 1.6, 2.0
+    step, win, rho_bin = 0.2, 1.6, _TILT_RHO_BIN
     if ys.size < 20:
         return None
     gxs = gx[ys, xs]
@@ -917,11 +926,16 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
        total and clearly outweigh the best level explanation; otherwise
        ``tilt_angle`` is ``None`` (no opinion) or ``0.0`` (confidently level).
     """
-    out: dict[str, Any] = {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
     lines = _long_lines(ys, xs, gx, gy, shape, limits.tilt_search_degrees)
     if lines is None:
-        return out
-    d, off, wt, fam = _merge_lines(*lines)
+        return {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
+    return _tilt_from_lines(*_merge_lines(*lines), limits=limits)
+
+
+def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
+                     limits: PhotoLimits) -> dict[str, Any]:
+    """The roll hypothesis test of :func:`_tilt` on the merged long lines."""
+    out: dict[str, Any] = {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
     search = limits.tilt_search_degrees
     rolls = np.arange(-search, search + 1e-9, 0.2)
     slopes = np.arange(-40.0, 40.0 + 1e-9, 4.0)  # degrees of lean per long side
@@ -967,9 +981,35 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
     clear = ranked[i] >= 1.25 * rival and (abs(roll) <= 0.5 or support >= 1.5 * level)
     if enough and clear:
         out["tilt_angle"] = round(roll, 2)
+        out["tilt_evidence"] = _tilt_evidence(off[agree], wt[agree], fam[agree])
     elif level >= limits.tilt_min_support:
         out["tilt_angle"] = 0.0
     return out
+
+
+def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray) -> str:
+    """``"strong"`` when the lines that show the roll are a level reference,
+    ``"weak"`` when they may be one slanted object.
+
+    A camera roll turns every line of the scene; the edges of an object set
+    down at an angle (a camera body on a table, a book, a stair rail) are
+    parallel to each other but are not level. Verticals are a reference on
+    their own: a level camera keeps them plumb, and pitch is modelled by the
+    perspective slope. Horizontal edges are not: in perspective they lean
+    towards vanishing points at any angle, so lines of the near-horizontal
+    family alone are a reference only when they are a horizon (one line over
+    half the long side) or agree at different heights across the frame
+    (parallel at 30 % of the long side apart: a facade or shelves facing the
+    camera). Only strong evidence makes a tilt an error.
+    """
+    vertical = fam == 0
+    if vertical.any() and (~vertical).any():
+        return "strong"  # both families turned by the same angle
+    if vertical.any():
+        return "strong"
+    if wt.max() >= 0.5 or float(np.ptp(off)) >= 0.3:
+        return "strong"
+    return "weak"
 
 
 # --------------------------------------------------------------------------
@@ -1208,11 +1248,17 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport,
     angle = sharp.get("tilt_angle")
     if angle is not None and abs(angle) >= limits.max_tilt_degrees:
         side = "ngược chiều kim đồng hồ" if angle > 0 else "theo chiều kim đồng hồ"
-        severe = abs(angle) >= limits.tilt_error_degrees
+        # a roll read from one slanted object may be the object's, not the
+        # camera's: the editor decides (a warning), however large
+        weak = sharp.get("tilt_evidence", "strong") != "strong"
+        severe = abs(angle) >= limits.tilt_error_degrees and not weak
+        doubt = (" Các cạnh này có thể chỉ là của một vật đặt nghiêng (không phải đường "
+                 "chân trời hay cạnh thẳng đứng của công trình): nếu vậy, có thể bỏ qua."
+                 if weak and abs(angle) >= limits.tilt_error_degrees else "")
         probs.append((error if severe else warning)(
             "photo.tilted",
             f"Ảnh bị nghiêng khoảng {_fmt_num(abs(angle))}° ({side}): đường chân trời "
-            "hoặc các cạnh thẳng đứng không cân.",
+            "hoặc các cạnh thẳng đứng không cân." + doubt,
             f"Hãy xoay ảnh lại {_fmt_num(abs(angle))}° "
             f"{'theo chiều kim đồng hồ' if angle > 0 else 'ngược chiều kim đồng hồ'} "
             "bằng công cụ Chỉnh sửa > Cắt/Xoay (Crop/Rotate) trong ứng dụng Ảnh của điện "
@@ -1258,12 +1304,18 @@ def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem
     m["edge_width"] = ew
     m["sharpness"] = round(1.0 / ew, 4) if ew else None
     fine = m.get("fine_detail")
-    upscaled = fine is not None and fine < limits.min_fine_detail
+    half = m.get("fine_detail_half")
+    upscaled = ((fine is not None and fine < limits.min_fine_detail)
+                or (half is not None and half < limits.min_fine_detail_half
+                    and view_long >= limits.min_long_side))
     m["upscaled"] = upscaled
     eff = m.get("effective_resolution")
     if upscaled:
         # the detail of a ``source`` px photo spans ``source`` px of the view
         source = max(50, min(long_side, int(round((eff or view_long) / 50.0)) * 50))
+        if not (fine is not None and fine < limits.min_fine_detail):
+            # seen at half scale only: no detail above half the view's size
+            source = min(source, max(50, view_long // 2 // 50 * 50))
         m["upscaled_from"] = source
         probs.append(error(
             "photo.upscaled",

