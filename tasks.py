@@ -32,7 +32,7 @@ def _print_build(result) -> None:
         print(f"Đã dựng trang vào {result.output} trong {result.seconds:.1f} giây.")
         if result.pages_reused is not None:
             print(f"Dựng lại {result.pages_rendered} trang; {result.pages_reused} trang không đổi "
-                  "được giữ nguyên từ lần đăng trước.")
+                  "được giữ nguyên từ lần dựng trước.")
     else:
         print(f"Dựng trang thất bại: {len(result.errors)} lỗi; trang cũ ở {result.output} "
               "được giữ nguyên.", file=sys.stderr)
@@ -51,10 +51,14 @@ def _build(content, output, settings_file, skip_refused_files=False, incremental
 
 
 @task(help={"content": "thư mục nội dung (mặc định: content)",
-            "output": "thư mục kết quả (mặc định: output)"})
-def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR)):
-    """Dựng trang để xem thử (cấu hình pelicanconf.py)."""
-    _build(content, output, DEV_SETTINGS)
+            "output": "thư mục kết quả (mặc định: output)",
+            "full": "dựng lại mọi trang (mặc định chỉ dựng lại các trang có thay đổi từ lần dựng "
+                    "trước; kết quả như nhau)"})
+def build(c, content=str(paths.DEFAULT_CONTENT_DIR), output=str(paths.DEFAULT_OUTPUT_DIR), full=False):
+    """Dựng trang để xem thử (cấu hình pelicanconf.py).
+
+    Chỉ các trang có thay đổi từ lần dựng trước được dựng lại (--full: mọi trang)."""
+    _build(content, output, DEV_SETTINGS, incremental=not full)
 
 
 @task(help={"content": "thư mục nội dung (mặc định: content)",

@@ -60,7 +60,9 @@ def _timed(module, name: str, into: dict):
 
 
 def step_ours(args, settings_file: Path = ROOT / "pelicanconf.py", overrides=None,
-              incremental: bool = False) -> dict:
+              incremental: bool = True) -> dict:
+    """``invoke build``: incremental, as the command is (its page store is in
+    ``--cache``, emptied with the rest for the cold build)."""
     import mttq.photos.renditions
     from mttq.commands.build import build_site
 

@@ -1,5 +1,6 @@
-"""``invoke publish`` renders only the pages whose inputs changed, and its site
-is byte for byte the site a full build makes (``mttq/outputs/page_store.py``).
+"""``invoke publish`` (and ``invoke build``) render only the pages whose inputs
+changed, and the site is byte for byte the site a full build makes
+(``mttq/outputs/page_store.py``).
 
 A site is published, then changed step by step at random (items added,
 edited, deleted, retitled, moved to another topic or unit, given a photo, and
@@ -25,6 +26,10 @@ UNITS = ["my-xuyen", "ke-sach", "vp"]
 TAGS = ["Vì người nghèo", "Giám sát", "Nhà đại đoàn kết", "Đối thoại"]
 COUNT = 28  # more than two listing pages (12 each): pages shift when an item comes
 PUBLISH = ROOT / "publishconf.py"
+PREVIEW = ROOT / "pelicanconf.py"
+# The second page-writing process, forced on a small site (it starts from 200
+# items): the first build forks with an empty store, the later ones do not.
+TWO_PROCESSES = {"MTTQ_PARALLEL_MIN_ITEMS": 1, "MTTQ_WORKERS": 2}
 
 
 def _meta(n: int, rng: random.Random) -> dict:
@@ -35,8 +40,10 @@ def _meta(n: int, rng: random.Random) -> dict:
 
 
 class Site:
-    def __init__(self, base: Path, seed: int):
+    def __init__(self, base: Path, seed: int, settings: Path = PUBLISH, extra: dict | None = None):
         self.base = base
+        self.settings = settings
+        self.extra = dict(extra or {})
         self.content = base / "content"
         self.rng = random.Random(seed)
         self.items: dict[str, Path] = {}
@@ -104,10 +111,10 @@ class Site:
         return f"today {self.today}"
 
     def build(self, output: Path, incremental: bool):
-        return build_site(self.content, output, PUBLISH, {
+        return build_site(self.content, output, self.settings, {
             "MTTQ_CACHE_DIR": str(self.base / "cache"),
             "CACHE_PATH": str(self.base / "cache" / "pelican"),
-            "MTTQ_TODAY": self.today}, incremental=incremental)
+            "MTTQ_TODAY": self.today, **self.extra}, incremental=incremental)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -125,9 +132,12 @@ def assert_same_site(published: Path, reference: Path, step: str) -> None:
 STEPS = ("add", "edit", "retitle", "move_topic", "change_unit", "delete", "add_photo")
 
 
-@pytest.mark.parametrize("seed", [7, 2026])
-def test_random_changes_publish_the_bytes_of_a_full_build(tmp_path, seed):
-    site = Site(tmp_path, seed)
+@pytest.mark.parametrize("seed, settings, extra", [
+    (7, PUBLISH, {}),
+    (2026, PREVIEW, TWO_PROCESSES),  # invoke build: drafts shown, editors' pages
+], ids=["publish", "preview-two-processes"])
+def test_random_changes_publish_the_bytes_of_a_full_build(tmp_path, seed, settings, extra):
+    site = Site(tmp_path, seed, settings, extra)
     published = tmp_path / "public"
     first = site.build(published, incremental=True)
     assert first.ok, first.errors

@@ -157,6 +157,10 @@ class PageStore:
         self.reused: dict[str, str] = {}  # output path -> key, linked from the store
         self.fresh: dict[str, str] = {}  # output path -> key, rendered in this build
         self.unkeyed = 0  # pages that could not be keyed (always rendered)
+        self.warm = self._marker().is_file() and self._marker().read_text() == signature
+
+    def _marker(self) -> Path:
+        return self.folder / "signature"
 
     def key(self, template, localcontext: dict) -> str | None:
         names = template_names(template)
@@ -213,6 +217,10 @@ class PageStore:
         wanted = {f"{key}.html" for key in (*self.reused.values(), *self.fresh.values())}
         if not self.folder.is_dir():
             return
+        try:  # the next build knows that most of its pages are likely here
+            self._marker().write_text(self.signature)
+        except OSError:
+            pass
         for bucket in os.scandir(self.folder):
             if not bucket.is_dir():
                 continue
