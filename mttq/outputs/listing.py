@@ -7,7 +7,7 @@ listing scans all items once per item.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
 
@@ -37,35 +37,50 @@ def neighbours(items: Sequence) -> dict[str, tuple]:
 def related_items(items: Sequence, count: int = 4, tag_limit: int = 200) -> dict[str, list]:
     """slug -> up to ``count`` related items: shared tags first, then same topic.
 
-    Scores come from an inverted tag index; a tag carried by more than
-    ``tag_limit`` items says little and would make the work quadratic, so only
-    its newest ``tag_limit`` items are considered.
+    The order: most shared tags first; among equals, items of the same topic
+    first, then the newer. Scores come from an inverted tag index; a tag carried
+    by more than ``tag_limit`` items says little and would make the work
+    quadratic, so only its newest ``tag_limit`` items are considered.
+
+    The scores are counted by ``Counter.update`` over the tags' slug lists and
+    only the best ``count`` are ordered (by score group, then topic, then rank):
+    20,000 items with 2 of 42 tags each score 8 million pairs, which a Python
+    loop with a sort key per candidate took ~20 s for.
     """
     ordered = newest_first(items)
-    by_tag: dict[str, list] = defaultdict(list)
+    by_tag: dict[str, list[str]] = defaultdict(list)
     by_topic: dict = defaultdict(list)
+    topic_of: dict[str, str] = {}
+    by_slug = {}
     for item in ordered:
         for tag in item.tags or ():
             if len(by_tag[tag.slug]) < tag_limit:
-                by_tag[tag.slug].append(item)
+                by_tag[tag.slug].append(item.slug)
         by_topic[item.category.slug].append(item)
+        topic_of[item.slug] = item.category.slug
+        by_slug[item.slug] = item
     rank = {item.slug: position for position, item in enumerate(ordered)}
     result = {}
     for item in ordered:
-        scores: dict[str, int] = defaultdict(int)
-        candidates = {}
+        topic = item.category.slug
+        scores: Counter = Counter()
         for tag in item.tags or ():
-            for other in by_tag[tag.slug]:
-                if other.slug != item.slug:
-                    scores[other.slug] += 1
-                    candidates[other.slug] = other
-        chosen = sorted(candidates.values(),
-                        key=lambda o: (-scores[o.slug],
-                                       o.category.slug != item.category.slug,
-                                       rank[o.slug]))[:count]
+            scores.update(by_tag[tag.slug])
+        scores.pop(item.slug, None)
+        chosen: list = []
+        if scores:
+            groups: dict[int, list[str]] = defaultdict(list)
+            for slug, score in scores.items():
+                groups[score].append(slug)
+            for score in sorted(groups, reverse=True):
+                group = sorted(groups[score], key=rank.__getitem__)
+                chosen += [by_slug[s] for s in group if topic_of[s] == topic][:count - len(chosen)]
+                chosen += [by_slug[s] for s in group if topic_of[s] != topic][:count - len(chosen)]
+                if len(chosen) >= count:
+                    break
         if len(chosen) < count:
             taken = {o.slug for o in chosen} | {item.slug}
-            for other in by_topic[item.category.slug]:
+            for other in by_topic[topic]:
                 if other.slug not in taken:
                     chosen.append(other)
                     if len(chosen) == count:

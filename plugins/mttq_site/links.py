@@ -100,9 +100,52 @@ class RelatedItems(Sequence):
         return len(self._table.of(self._slug))
 
 
+class ItemsOf(list):
+    """The items of one keyword, topic or author: a list whose ``in`` looks the
+    item up by identity in a set.
+
+    Pelican writes each keyword's, topic's and author's page with
+    ``[a for a in self.dates if a in articles]``: every item of the site
+    tested against the list of each keyword, 8 million list scans of ~500
+    items at 20,000 items and 42 keywords (~17 s). Items have no ``__eq__``:
+    membership is identity, the same answer a list gives."""
+
+    def __contains__(self, value) -> bool:
+        ids = self.__dict__.get("_ids")
+        if ids is None:
+            ids = {id(item) for item in self}
+            if len(ids) != len(self):  # the same item twice: as a plain list
+                return list.__contains__(self, value)
+            self.__dict__["_ids"] = ids
+        return id(value) in ids
+
+
+def _forgets_ids(name):
+    def method(self, *args):
+        self.__dict__.pop("_ids", None)
+        return getattr(list, name)(self, *args)
+    method.__name__ = name
+    return method
+
+
+for _name in ("__setitem__", "__delitem__", "__iadd__", "append", "extend", "insert",
+              "remove", "pop", "clear"):
+    setattr(ItemsOf, _name, _forgets_ids(_name))
+
+
+def fast_membership(generator) -> None:
+    """Make the item lists of keywords, topics and authors :class:`ItemsOf`, in place."""
+    for tag in list(generator.tags):
+        generator.tags[tag] = ItemsOf(generator.tags[tag])
+    for pairs in (generator.categories, generator.authors):
+        for index, (key, items) in enumerate(pairs):
+            pairs[index] = (key, ItemsOf(items))
+
+
 def link_items(generator):
     settings = with_defaults(generator.settings)
     refuse_duplicate_slugs(generator)
+    fast_membership(generator)
     articles = generator.articles
     freeze_urls([*articles, *generator.drafts, *generator.hidden_articles])
     pairs = neighbours(articles)
