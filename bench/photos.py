@@ -143,7 +143,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     e = sub.add_parser("eval")
-    e.add_argument("--split", default="tuning", choices=["tuning", "held_out_2"])
+    e.add_argument("--split", default="tuning", choices=["tuning", "held_out_2", "held_out_3"])
     e.add_argument("--verbose", action="store_true")
     e.add_argument("--workers", type=int, default=2)
     e.add_argument("--photos", default=None)
