@@ -165,6 +165,14 @@ class PhotoLimits:
     washed_white_mean: float = 0.80
     #: Luminance at or above which a pixel counts as clipped to white.
     white_level: float = 250 / 255
+    #: Light sources alone are not over-exposure: the burnt-detail rule is
+    #: waived when at least this share of the frame lies farther than
+    #: ``light_margin`` (a share of the long side) from every clipped pixel
+    #: (the clipping is confined to a few lights: windows, blinds, lamps) ...
+    light_free_share: float = 0.60
+    light_margin: float = 0.02
+    #: ... and that area, the subject, is not dark (``dark_mean``).
+    light_subject_mean: float = 0.30
     #: Washed out (error) when the 1st–99th percentile range is below this:
     #: a third of a normal scene's range, with a little room for JPEG ...
     min_tonal_range: float = 0.37
@@ -1242,6 +1250,7 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport,
     tiles = sharp.pop("_tiles", None)
     m.update(sharp)
     m["detail_clipped"] = _detail_clipped(a8, tiles, limits)
+    m.update(_away_from_clipping(a8, limits))
     _judge_exposure(m, limits, probs)
     _judge_sharpness(m, limits, probs, long_side)
 
@@ -1290,6 +1299,42 @@ def _detail_clipped(a8: np.ndarray, tiles: dict | None, limits: PhotoLimits) -> 
         return None
     rich = has & (counts >= np.median(counts[has]))
     return round(float(wsum[rich].sum() / max(asum[rich].sum(), 1.0)), 4)
+
+
+def _away_from_clipping(a8: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
+    """Share and mean luminance of the frame away from every clipped pixel.
+
+    A window, lit blinds or a lamp clip as a few bounded regions, and the
+    people before them lie apart from those regions; when a photo is
+    over-exposed, the highlights of every surface clip, so clipped pixels
+    are spread over the subject and little of the frame lies far from them.
+    Measured on 4x4 blocks (a block counts as clipped when any pixel is),
+    dilated by ``light_margin`` of the long side.
+    """
+    level = int(round(limits.white_level * 255))
+    h, w = a8.shape
+    b = 4
+    hh, ww = h // b * b, w // b * b
+    if hh == 0 or ww == 0:
+        return {}
+    # block maxima and sums, reduced one axis at a time (cheaper than 4-D)
+    rows = a8[:hh, :ww].reshape(hh // b, b, ww)
+    clip = (rows.max(axis=1).reshape(hh // b, ww // b, b).max(axis=2)) >= level
+    if not clip.any():
+        return {"clip_free_share": 1.0, "clip_free_mean": None}
+    r = max(1, int(round(limits.light_margin * max(h, w) / b)))
+    c = np.cumsum(np.pad(clip.astype(np.int32), ((r + 1, r), (0, 0))), axis=0)
+    near = (c[2 * r + 1:] - c[:-2 * r - 1]) > 0
+    c = np.cumsum(np.pad(near.astype(np.int32), ((0, 0), (r + 1, r))), axis=1)
+    near = (c[:, 2 * r + 1:] - c[:, :-2 * r - 1]) > 0
+    free = ~near
+    share = float(free.mean())
+    mean = None
+    if free.any():
+        sums = rows.sum(axis=1, dtype=np.uint16).reshape(hh // b, ww // b, b).sum(axis=2, dtype=np.uint32)
+        mean = float(sums[free].mean()) / (b * b * 255.0)
+    return {"clip_free_share": round(share, 4),
+            "clip_free_mean": None if mean is None else round(mean, 4)}
 
 
 def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem],
@@ -1394,9 +1439,14 @@ def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]
     else:
         # Clipping is a defect where it burns detail (the subject), not on
         # lamps, windows or a white backdrop, which are smooth.
+        # Clipping confined to a few lights, with the subject away from them
+        # normally exposed, is a backlit or high-key scene, not a burnt one.
+        free_mean = m.get("clip_free_mean")
+        lights_only = (m.get("clip_free_share", 0.0) >= limits.light_free_share
+                       and free_mean is not None and free_mean >= limits.light_subject_mean)
         bright = (white > limits.max_white_fraction and burnt >= limits.burnt_detail_large) or (
             white >= limits.bright_white_fraction and burnt >= limits.burnt_detail
-            and mean >= limits.burnt_mean) or (
+            and mean >= limits.burnt_mean and not lights_only) or (
             white >= limits.bright_white_fraction and mean >= limits.washed_white_mean)
     if dark:
         probs.append(error(
