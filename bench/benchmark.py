@@ -162,6 +162,11 @@ def pull_request_check(content: Path, base: Path, seed: int) -> dict:
     computed for ``photo.duplicate``), then with the memos it left (a runner
     that keeps ``cache/``, as our workflows do)."""
     _, big = generate.ensure_pool(seed, 24, os.cpu_count() or 1, big=5)
+    # The published photos' hashes as the repository keeps them (the merge
+    # workflow refreshes data/photo-hashes.csv): written before the pull request.
+    subprocess.run([PYTHON, "-c", "import sys; from mttq.commands.cli import photo_hashes; "
+                    "photo_hashes(sys.argv[1])", str(content)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
     index = generate.add_item(content, 10**6, generate.DEFAULT_END, 5, seed, sources=big)
     cache = base / "pr-check-cache"
     shutil.rmtree(cache, ignore_errors=True)
