@@ -59,6 +59,16 @@ _CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
 _OBJECTS: set[type] = set()  # classes that are digested by their attributes
 
 
+def _text(hasher, value: str) -> None:
+    data = value.encode("utf-8", "surrogatepass")
+    hasher.update(b"s" + _LENGTH(len(data)) + data)
+
+
+def _number(hasher, value) -> None:
+    data = repr(value).encode()
+    hasher.update(b"i" + _SHORT(len(data)) + data)
+
+
 def _h() -> "hashlib._Hash":
     return hashlib.blake2b(digest_size=16)
 
@@ -104,12 +114,10 @@ class Fingerprints:
         # The exact types met hundreds of thousands of times first (a 20,000-item
         # site feeds ~14 million values); subclasses go the long way below.
         if kind is str:
-            data = value.encode("utf-8", "surrogatepass")
-            hasher.update(b"s" + _LENGTH(len(data)) + data)
+            _text(hasher, value)
             return
         if kind is int or kind is float:
-            data = repr(value).encode()
-            hasher.update(b"i" + _SHORT(len(data)) + data)
+            _number(hasher, value)
             return
         if value is None or kind is bool:
             hasher.update(b"n" if value is None else (b"T" if value else b"F"))
@@ -118,11 +126,9 @@ class Fingerprints:
             hasher.update(self._digest(value))
             return
         if isinstance(value, str):
-            data = value.encode("utf-8", "surrogatepass")
-            hasher.update(b"s" + _LENGTH(len(data)) + data)
+            _text(hasher, value)
         elif kind is complex or isinstance(value, (int, float)) and not isinstance(value, enum.Enum):
-            data = repr(value).encode()
-            hasher.update(b"i" + _SHORT(len(data)) + data)
+            _number(hasher, value)
         elif isinstance(value, (bytes, bytearray)):
             hasher.update(b"b" + _LENGTH(len(value)) + bytes(value))
         elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
@@ -277,13 +283,15 @@ _SLOTS: dict[type, tuple[str, ...]] = {}
 
 
 def _slots(kind: type) -> tuple[str, ...]:
+    """The slot names of ``kind`` and its bases (once per class)."""
     known = _SLOTS.get(kind)
     if known is None:
-        known = _SLOTS[kind] = tuple(
-            s for cls in kind.__mro__ for s in ((getattr(cls, "__slots__", ()),)
-                                                if isinstance(getattr(cls, "__slots__", ()), str)
-                                                else getattr(cls, "__slots__", ()))
-            if isinstance(s, str) and s not in ("__dict__", "__weakref__"))
+        names = []
+        for cls in kind.__mro__:
+            declared = getattr(cls, "__slots__", ())
+            names += [declared] if isinstance(declared, str) else list(declared)
+        known = _SLOTS[kind] = tuple(n for n in names if isinstance(n, str)
+                                     and n not in ("__dict__", "__weakref__"))
     return known
 
 

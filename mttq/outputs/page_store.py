@@ -157,7 +157,10 @@ class PageStore:
         self.reused: dict[str, str] = {}  # output path -> key, linked from the store
         self.fresh: dict[str, str] = {}  # output path -> key, rendered in this build
         self.unkeyed = 0  # pages that could not be keyed (always rendered)
-        self.warm = self._marker().is_file() and self._marker().read_text() == signature
+        try:  # the previous build of this code and settings left its pages here
+            self.warm = self._marker().read_text() == signature
+        except OSError:
+            self.warm = False
 
     def _marker(self) -> Path:
         return self.folder / "signature"
