@@ -1,4 +1,5 @@
 """Where the project's files live, so that no module guesses its own paths."""
+import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -11,3 +12,25 @@ DEFAULT_CACHE_DIR = REPO_ROOT / "cache"
 # The content layout: content/<section>/<yyyy>/<mm>/<slug>/index.md
 ITEM_SECTIONS = ("tin", "bai")
 ITEM_FILE = "index.md"
+
+
+def walk_tree(root: str):
+    """Every entry under ``root`` that is not a real folder, as
+    ``(relative posix path, os.DirEntry)``: files, and links of any kind.
+
+    Written by hand over ``os.scandir`` because the output checks walk a site
+    of ~10 files per photo (16,000 at 1,000 items, 320,000 at 20,000): the
+    entry carries its type and ``lstat`` with it, and the relative path is built
+    by concatenation, where ``os.walk`` + ``relpath`` + ``islink`` cost three
+    calls and two system calls per file.
+    """
+    pending = [("", root)]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((relative + "/", entry.path))
+                else:
+                    yield relative, entry

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mttq.core.paths import walk_tree
+
 
 class OutputManifest:
     """Relative paths (posix) a build wrote on purpose, and folders it owns."""
@@ -52,15 +54,8 @@ class OutputManifest:
 
     def strays(self, root: str | os.PathLike) -> list[str]:
         """Files (and symbolic links) under ``root`` that no generator meant to write."""
-        found = []
-        root = os.fspath(root)
-        for folder, dirs, files in os.walk(root):
-            for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-                path = os.path.join(folder, name)
-                relative = os.path.relpath(path, root).replace(os.sep, "/")
-                if os.path.islink(path) or not self.allows(relative):
-                    found.append(relative)
-        return sorted(found)
+        return sorted(relative for relative, entry in walk_tree(os.fspath(root))
+                      if entry.is_symlink() or not self.allows(relative))
 
 
 def _normal(relative: str) -> str:

@@ -27,8 +27,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from mttq.core.paths import walk_tree
 
 RECORD_VERSION = 1
 
@@ -99,42 +102,40 @@ def keep_unchanged_times(new_root: str | os.PathLike, old_root: str | os.PathLik
     earlier = _load(record)
     now: dict[str, list] = {}
     stats = TimesKept()
-    for folder, _, names in os.walk(new_root):
-        for name in names:
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            if not os.path.isfile(path) or os.path.islink(path):
-                continue
-            stats.files += 1
-            relative = os.path.relpath(path, new_root).replace(os.sep, "/")
-            if st.st_nlink > 1:
-                stats.linked += 1
-                if relative in earlier:  # a stored page reused as it was (page_store)
-                    now[relative] = earlier[relative]
-                continue
-            digest = _digest(path)
-            mtime = None
-            known = earlier.get(relative)
-            if (isinstance(known, list) and len(known) == 3 and known[0] == st.st_size
-                    and known[1] == digest):
-                mtime = int(known[2])
-            elif old_root is not None:
-                old = os.path.join(old_root, relative)
-                try:
-                    old_st = os.lstat(old)
-                except OSError:
-                    old_st = None
-                if (old_st is not None and os.path.isfile(old) and not os.path.islink(old)
-                        and old_st.st_size == st.st_size and _same_bytes(path, old)):
-                    mtime = old_st.st_mtime_ns
-            if mtime is not None:
-                if mtime != st.st_mtime_ns:
-                    os.utime(path, ns=(st.st_atime_ns, mtime))
-                stats.kept += 1
-            else:
-                mtime = st.st_mtime_ns
-                stats.changed += 1
-            now[relative] = [st.st_size, digest, mtime]
+    for relative, entry in walk_tree(new_root):
+        st = entry.stat(follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        path = entry.path
+        stats.files += 1
+        if st.st_nlink > 1:
+            stats.linked += 1
+            if relative in earlier:  # a stored page reused as it was (page_store)
+                now[relative] = earlier[relative]
+            continue
+        digest = _digest(path)
+        mtime = None
+        known = earlier.get(relative)
+        if (isinstance(known, list) and len(known) == 3 and known[0] == st.st_size
+                and known[1] == digest):
+            mtime = int(known[2])
+        elif old_root is not None:
+            old = os.path.join(old_root, relative)
+            try:
+                old_st = os.lstat(old)
+            except OSError:
+                old_st = None
+            if (old_st is not None and os.path.isfile(old) and not os.path.islink(old)
+                    and old_st.st_size == st.st_size and _same_bytes(path, old)):
+                mtime = old_st.st_mtime_ns
+        if mtime is not None:
+            if mtime != st.st_mtime_ns:
+                os.utime(path, ns=(st.st_atime_ns, mtime))
+            stats.kept += 1
+        else:
+            mtime = st.st_mtime_ns
+            stats.changed += 1
+        now[relative] = [st.st_size, digest, mtime]
     if record is not None:
         _save(record, now)
     return stats
