@@ -31,6 +31,7 @@ the publish workflow (``tests/test_workflow.py``).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import sys
@@ -113,15 +114,18 @@ def store_folder(cache_dir: str | os.PathLike, output: str | os.PathLike) -> Pat
     return Path(cache_dir) / "pages" / key
 
 
-def template_names(template) -> frozenset[str] | None:
+def template_names(template, analyses: dict | None = None) -> frozenset[str] | None:
     """The variables ``template`` and the templates it uses read; None when one
-    of them is chosen at render time (then its pages are always rendered)."""
+    of them is chosen at render time (then its pages are always rendered).
+
+    ``analyses``: what earlier builds found in each template source, by the
+    source's digest (:func:`_analyse`); parsing the theme's templates again in
+    each generator's environment was a tenth of a warm build at 1,000 items."""
     cache = _NAMES.setdefault(id(template.environment), {})
     if template.name in cache:
         return cache[template.name]
-    from jinja2 import meta
-
     environment = template.environment
+    analyses = _ANALYSES if analyses is None else analyses
     names: set[str] = set()
     seen: set[str] = set()
     pending = [template.name]
@@ -132,19 +136,33 @@ def template_names(template) -> frozenset[str] | None:
             continue
         seen.add(name)
         source = environment.loader.get_source(environment, name)[0]
-        tree = environment.parse(source)
-        names |= meta.find_undeclared_variables(tree)
-        for used in meta.find_referenced_templates(tree):
-            if used is None:
-                dynamic = True
-            else:
-                pending.append(used)
+        found = _analyse(environment, source, analyses)
+        names.update(found["reads"])
+        dynamic = dynamic or found["dynamic"]
+        pending.extend(found["uses"])
     result = None if dynamic else frozenset(names | {"output_file", "localsiteurl"})
     cache[template.name] = result
     return result
 
 
+def _analyse(environment, source: str, analyses: dict) -> dict:
+    """The names one template source reads and the templates it uses, by the
+    digest of the source and the Jinja version (a pure function of the two)."""
+    from jinja2 import __version__ as jinja_version, meta
+
+    key = hashlib.blake2b(f"{jinja_version}|{source}".encode(), digest_size=16).hexdigest()
+    found = analyses.get(key)
+    if found is None:
+        tree = environment.parse(source)
+        used = list(meta.find_referenced_templates(tree))
+        found = analyses[key] = {"reads": sorted(meta.find_undeclared_variables(tree)),
+                                 "uses": [u for u in used if u is not None],
+                                 "dynamic": None in used}
+    return found
+
+
 _NAMES: dict[int, dict[str, frozenset[str] | None]] = {}
+_ANALYSES: dict[str, dict] = {}  # a build without a store: this process only
 
 
 class PageStore:
@@ -157,6 +175,8 @@ class PageStore:
         self.reused: dict[str, str] = {}  # output path -> key, linked from the store
         self.fresh: dict[str, str] = {}  # output path -> key, rendered in this build
         self.unkeyed = 0  # pages that could not be keyed (always rendered)
+        self.analyses = _load_analyses(self._analyses_file())
+        self._analysed = len(self.analyses)
         try:  # the previous build of this code and settings left its pages here
             self.warm = self._marker().read_text() == signature
         except OSError:
@@ -165,8 +185,11 @@ class PageStore:
     def _marker(self) -> Path:
         return self.folder / "signature"
 
+    def _analyses_file(self) -> Path:
+        return self.folder / "templates.json"
+
     def key(self, template, localcontext: dict) -> str | None:
-        names = template_names(template)
+        names = template_names(template, self.analyses)
         if names is None:
             return None
         hasher = hashlib.blake2b(digest_size=20)
@@ -185,14 +208,20 @@ class PageStore:
 
     def link(self, key: str, destination: str) -> bool:
         """Hard-link the stored page of ``key`` to ``destination``; False if none."""
+        entry = self._entry(key)
         try:
-            os.makedirs(os.path.dirname(destination), exist_ok=True)
-            os.link(self._entry(key), destination)
+            try:  # most folders exist already (a listing's second page, an item's photos)
+                os.link(entry, destination)
+            except FileNotFoundError:
+                if not os.path.exists(entry):
+                    return False
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                os.link(entry, destination)
         except FileNotFoundError:
             return False
         except OSError:  # another file system, say: a copy costs less than a render
             try:
-                with open(self._entry(key), "rb") as stored, open(destination, "wb") as out:
+                with open(entry, "rb") as stored, open(destination, "wb") as out:
                     out.write(stored.read())
             except OSError:
                 return False
@@ -222,6 +251,10 @@ class PageStore:
             return
         try:  # the next build knows that most of its pages are likely here
             self._marker().write_text(self.signature)
+            if len(self.analyses) != self._analysed:
+                temporary = self._analyses_file().with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_text(json.dumps(self.analyses, sort_keys=True), encoding="utf-8")
+                temporary.replace(self._analyses_file())
         except OSError:
             pass
         for bucket in os.scandir(self.folder):
@@ -233,6 +266,19 @@ class PageStore:
                         os.unlink(entry.path)
                     except OSError:
                         pass
+
+
+def _load_analyses(path: Path) -> dict[str, dict]:
+    """Earlier builds' template analyses; anything unreadable is analysed again."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: found for key, found in data.items()
+            if isinstance(found, dict) and isinstance(found.get("reads"), list)
+            and isinstance(found.get("uses"), list) and isinstance(found.get("dynamic"), bool)}
 
 
 _current: PageStore | None = None
