@@ -568,17 +568,33 @@ def find_markdown(folder: Path) -> list[Path]:
     ``x.md`` in a month folder, a nested ``index.md``, a linked folder's
     ``index.md`` — and judges each (``article.bad_location``,
     ``article.symlink``). Linked folders are not walked into (no loops)."""
-    found = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not ignored(d)]
-        for name in files:
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not ignored(name):
-                found.append(Path(top) / name)
-        for name in dirs:
-            linked = Path(top) / name
-            if linked.is_symlink() and (linked / ITEM_FILE).exists():
-                found.append(linked / ITEM_FILE)
-    return sorted(found)
+    # os.scandir by hand, not os.walk + Path: this lists every item of the site
+    # on each pull request (20,000 folders: 0.45 s with os.walk and Path joins).
+    found: list[str] = []
+    pending = [os.fspath(folder)]
+    while pending:
+        top = pending.pop()
+        try:
+            entries = list(os.scandir(top))
+        except OSError:  # as os.walk: an unreadable folder is skipped
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                if name.lower().endswith(MARKDOWN_SUFFIXES) and not ignored(name):
+                    found.append(entry.path)
+            elif ignored(name):
+                continue
+            elif entry.is_symlink():  # a linked folder: its index.md, not walked into
+                if os.path.exists(os.path.join(entry.path, ITEM_FILE)):
+                    found.append(os.path.join(entry.path, ITEM_FILE))
+            else:
+                pending.append(entry.path)
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]  # Path's order
 
 
 def _first_seen(index_path: Path, content_root: Path | None) -> tuple[str, dt.datetime]:
@@ -587,6 +603,26 @@ def _first_seen(index_path: Path, content_root: Path | None) -> tuple[str, dt.da
     if arrival is not None:
         return "committed", arrival.time
     return "today", dt.datetime.now(LOCAL_TZ)
+
+
+def item_folder_names(content_root: Path) -> set[str]:
+    """The folder names (slugs) of the items at their place,
+    ``<tin|bai>/<year>/<month>/<slug>/index.md``: three levels of ``os.scandir``
+    (``Path.glob`` of the same pattern took 0.25 s at 20,000 items)."""
+    names: set[str] = set()
+    level = [os.path.join(content_root, section) for section in sorted(ITEM_TYPES)]
+    for _ in range(3):
+        below = []
+        for folder in level:
+            try:
+                below += [e.path for e in os.scandir(folder) if e.is_dir()]
+            except OSError:
+                continue
+        level = below
+    for folder in level:
+        if os.path.exists(os.path.join(folder, ITEM_FILE)):
+            names.add(os.path.basename(folder))
+    return names
 
 
 def find_items(content_root: Path) -> list[Path]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mttq.content.header import parse_header
-from mttq.content.item import ITEM_TYPES, split_tags
+from mttq.content.item import ITEM_TYPES, item_folder_names, split_tags
 from mttq.core import problems as P
 from mttq.core.git import ITEM_FILE_NAME, NO_BLOB, ContentLog, content_log
 from mttq.core.text import nfc
@@ -296,8 +296,7 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
             folders.setdefault(where[0], {})[where[2]] = meta.split()[2]
     base_items = {folder.rsplit("/", 1)[-1]: (folder, files) for folder, files in sorted(
         folders.items()) if ITEM_FILE_NAME in files}
-    present = {p.parent.name for section in ITEM_TYPES
-               for p in root.glob(f"{section}/*/*/*/{ITEM_FILE_NAME}")}
+    present = item_folder_names(root)
     # Only the base versions this change can touch are read: the changed items'
     # and the deleted ones' (reading all of them cost ~1 s at 20,000 items).
     touched = {Path(path).resolve().parent.name for path in item_paths}
