@@ -20,7 +20,7 @@ from mttq.content.history import History
 from mttq.settings import with_defaults
 from mttq.content.page import PAGES_FOLDER, duplicate_page_slugs, find_pages, read_page
 from mttq.core.times import LOCAL_TZ
-from mttq.content.item import ITEM_FILE, MARKDOWN_SUFFIXES, PHOTO_SUFFIXES, find_markdown, Registries, duplicate_slug_problems, find_items, read_item
+from mttq.content.item import ITEM_FILE, MARKDOWN_SUFFIXES, PHOTO_SUFFIXES, find_markdown, Registries, duplicate_slug_problems, find_items, item_markdown_files, read_item
 from mttq.core.filecache import StatMemo
 from mttq.photos.hash_index import INDEX_NAME, index_beside, is_published_photo, read_index
 from mttq.core.paths import DEFAULT_CACHE_DIR
@@ -86,12 +86,22 @@ def _display(path: Path, base: Path) -> str:
     return str(path)
 
 
+def _slug_clashes(item_paths: list[Path], root: Path) -> dict[Path, P.Problem]:
+    """``article.duplicate_slug`` of the checked items against every item of the
+    site: the site's items are compared as strings, and only the groups that
+    hold a checked item are judged (:func:`duplicate_slug_problems`)."""
+    known = [os.path.abspath(p) for p in item_markdown_files(root)] if root.is_dir() else []
+    mine = {p.parent.name for p in item_paths if p.name == ITEM_FILE}
+    shared = [Path(p) for p in known if os.path.basename(p) == ITEM_FILE
+              and os.path.basename(os.path.dirname(p)) in mine]
+    return duplicate_slug_problems([p for p in dict.fromkeys(shared + item_paths)
+                                    if p.name == ITEM_FILE])
+
+
 def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckOptions) -> CheckReport:
     report = CheckReport()
     root = options.content_root
-    known = [Path(os.path.abspath(p)) for p in find_items(root)] if root.is_dir() else []
-    clashes = duplicate_slug_problems([p for p in dict.fromkeys(known + item_paths)
-                                       if p.name == ITEM_FILE])
+    clashes = _slug_clashes(item_paths, root)
     pages_folder = Path(os.path.abspath(root / PAGES_FOLDER))
     page_paths = [p for p in item_paths if p.parent == pages_folder]
     item_paths = [p for p in item_paths if p not in page_paths]
@@ -238,8 +248,9 @@ def _hash_or_none(path: str) -> int | None:
         return None
 
 
-def published_photo_hashes(content_root: Path, memo: StatMemo) -> dict[Path, int | None]:
-    """Every published photo -> its perceptual hash, without decoding the site.
+def published_photo_hashes(content_root: Path, memo: StatMemo) -> dict[str, int | None]:
+    """Every published photo (by absolute path) -> its perceptual hash, without
+    decoding the site.
 
     Committed photos take their hash from the stored index by blob id
     (:mod:`mttq.photos.hash_index`); photos it does not know, changed or
@@ -248,8 +259,8 @@ def published_photo_hashes(content_root: Path, memo: StatMemo) -> dict[Path, int
     root = Path(content_root).resolve()
     listed = git.tracked_blobs(root)
     if listed is None:
-        blobs: dict[Path, str] = {}
-        paths = [p.resolve() for p in root.glob("*/*/*/*/*")]
+        blobs: dict[str, str] = {}
+        paths = [str(p.resolve()) for p in root.glob("*/*/*/*/*")]
     else:
         blobs, others = listed
         paths = [*blobs, *others]
@@ -275,11 +286,11 @@ def duplicate_photo_problems(photos: list[Path], content_root: Path,
         mine = memo.get(photo, _hash_or_none)
         if mine is None:
             continue
-        own_folder = Path(photo).resolve().parent
+        own_folder = os.path.dirname(os.path.realpath(photo))
         for other, theirs in hashes.items():
             if (theirs is not None and hamming(mine, theirs) <= DUPLICATE_MAX_DISTANCE
-                    and other.parent != own_folder):
-                found[photo] = duplicate_problem(_display(other.parent, content_root))
+                    and os.path.dirname(other) != own_folder):
+                found[photo] = duplicate_problem(_display(Path(other).parent, content_root))
                 break
     memo.save()
     return found

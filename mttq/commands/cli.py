@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -321,18 +322,19 @@ def photo_hashes(content: str = str(paths.DEFAULT_CONTENT_DIR), index: str | Non
     target = Path(index) if index else index_beside(root)
     known = read_index(target)
     rows, decoded = [], 0
-    for path, blob in sorted(listed[0].items()):
+    base = os.path.join(str(root), "")
+    for path, blob in sorted(listed[0].items(), key=lambda row: row[0].split(os.sep)):
         if not is_published_photo(path, root, PHOTO_SUFFIXES):
             continue
         phash = known.get(blob)
         if phash is None:
             try:
-                phash = perceptual_hash(str(path))
+                phash = perceptual_hash(path)
             except Exception:  # an unreadable photo has its own problem code in the check
                 continue
             decoded += 1
             known[blob] = phash  # the same bytes in another item: one decode
-        rows.append((blob, phash, path.relative_to(root).as_posix()))
+        rows.append((blob, phash, path[len(base):].replace(os.sep, "/")))
     text = index_text(rows)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -240,8 +240,10 @@ def changed_since(path: str | os.PathLike, ref: str) -> tuple[Path, list[Path], 
     return top, list(dict.fromkeys(changed)), renames
 
 
-def tracked_blobs(folder: str | os.PathLike) -> tuple[dict[Path, str], list[Path]] | None:
-    """The files under ``folder`` as git holds them: ``(blobs, others)``.
+def tracked_blobs(folder: str | os.PathLike) -> tuple[dict[str, str], list[str]] | None:
+    """The files under ``folder`` as git holds them: ``(blobs, others)``, by
+    absolute path (strings: a 40,000-item site lists 120,000 files here on
+    every pull request, where ``Path`` objects cost more than git).
 
     ``blobs``: each committed file whose working copy is unchanged -> its blob
     id, read from git's index (``git ls-files -s``: no file is opened).
@@ -256,15 +258,16 @@ def tracked_blobs(folder: str | os.PathLike) -> tuple[dict[Path, str], list[Path
         untracked = git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", ".")
     except GitError:
         return None
+    base = os.path.join(str(root), "")
     changed = {name for name in modified.split("\x00") if name}
-    blobs: dict[Path, str] = {}
+    blobs: dict[str, str] = {}
     for entry in staged.split("\x00"):
         if not entry:
             continue
         meta, _, name = entry.partition("\t")
         mode, blob, _stage = meta.split(" ")
         if mode.startswith("100") and name not in changed:  # regular files
-            blobs[root / name] = blob
-    others = [root / name for name in [*changed, *untracked.split("\x00")]
-              if name and (root / name).is_file() and not (root / name).is_symlink()]
+            blobs[base + name] = blob
+    others = [base + name for name in [*changed, *untracked.split("\x00")]
+              if name and os.path.isfile(base + name) and not os.path.islink(base + name)]
     return blobs, others
