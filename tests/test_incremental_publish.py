@@ -188,6 +188,33 @@ def test_a_theme_change_renders_every_page_again(tmp_path):
     assert "Chân trang mới" in page
 
 
+def test_a_template_edited_in_place_is_seen_by_the_next_build(tmp_path):
+    """Compiled templates are kept in ``cache/jinja`` and the names templates
+    read in the page store: editing a template file where it is (same path)
+    must still show in the next build's pages, twice in a row."""
+    site = Site(tmp_path, 2)
+    published = tmp_path / "public"
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    base = theme / "templates" / "base.html"
+    original = base.read_text(encoding="utf-8")
+    settings = {"MTTQ_CACHE_DIR": str(tmp_path / "cache"), "CACHE_PATH": str(tmp_path / "cache" / "pelican"),
+                "MTTQ_TODAY": site.today, "THEME": str(theme)}
+    assert build_site(site.content, published, PUBLISH, settings, incremental=True).ok
+    assert any((tmp_path / "cache" / "jinja").iterdir())
+    for footer in ("Chân trang thứ nhất", "Chân trang thứ hai"):
+        base.write_text(original.replace("</footer>", f"<p>{footer}</p></footer>"), encoding="utf-8")
+        result = build_site(site.content, published, PUBLISH, settings, incremental=True)
+        assert result.ok, result.errors
+        page = next(published.glob("tin-bai/*/index.html")).read_text(encoding="utf-8")
+        assert footer in page and footer in (published / "index.html").read_text(encoding="utf-8")
+    reference = tmp_path / "full"
+    settings["MTTQ_CACHE_DIR"] = str(tmp_path / "cache-full")
+    settings["CACHE_PATH"] = str(tmp_path / "cache-full" / "pelican")
+    assert build_site(site.content, reference, PUBLISH, settings, incremental=False).ok
+    assert_same_site(published, reference, "template edited in place")
+
+
 def test_a_missing_store_only_means_rendering_again(tmp_path):
     """The store names pages by their inputs; an entry is written once, by a
     build, and the published copy is a link to it. Removing the store only
