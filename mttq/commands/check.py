@@ -20,7 +20,7 @@ from mttq.content.history import History
 from mttq.settings import with_defaults
 from mttq.content.page import PAGES_FOLDER, duplicate_page_slugs, find_pages, read_page
 from mttq.core.times import LOCAL_TZ
-from mttq.content.item import ITEM_FILE, MARKDOWN_SUFFIXES, PHOTO_SUFFIXES, find_markdown, Registries, duplicate_slug_problems, find_items, item_markdown_files, read_item
+from mttq.content.item import ITEM_FILE, MARKDOWN_SUFFIXES, PHOTO_SUFFIXES, find_markdown, Registries, duplicate_slug_problems, find_items, item_markdown_files, placed_item_names, read_item
 from mttq.core.filecache import StatMemo
 from mttq.photos.hash_index import INDEX_NAME, index_beside, is_published_photo, read_index
 from mttq.core.paths import DEFAULT_CACHE_DIR
@@ -86,11 +86,17 @@ def _display(path: Path, base: Path) -> str:
     return str(path)
 
 
-def _slug_clashes(item_paths: list[Path], root: Path) -> dict[Path, P.Problem]:
+def site_markdown(root: Path) -> list[str]:
+    """Every Markdown file of the site's item sections, as absolute strings
+    (listed once per check: the slug clashes and the deleted items use it)."""
+    return [os.path.abspath(p) for p in item_markdown_files(root)] if root.is_dir() else []
+
+
+def _slug_clashes(item_paths: list[Path], root: Path, known: list[str]) -> dict[Path, P.Problem]:
     """``article.duplicate_slug`` of the checked items against every item of the
-    site: the site's items are compared as strings, and only the groups that
-    hold a checked item are judged (:func:`duplicate_slug_problems`)."""
-    known = [os.path.abspath(p) for p in item_markdown_files(root)] if root.is_dir() else []
+    site (``known``: :func:`site_markdown`): the site's items are compared as
+    strings, and only the groups that hold a checked item are judged
+    (:func:`duplicate_slug_problems`)."""
     mine = {p.parent.name for p in item_paths if p.name == ITEM_FILE}
     shared = [Path(p) for p in known if os.path.basename(p) == ITEM_FILE
               and os.path.basename(os.path.dirname(p)) in mine]
@@ -98,10 +104,12 @@ def _slug_clashes(item_paths: list[Path], root: Path) -> dict[Path, P.Problem]:
                                     if p.name == ITEM_FILE])
 
 
-def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckOptions) -> CheckReport:
+def check_items(item_paths: list[Path], photo_paths: list[Path], options: CheckOptions,
+                site: list[str] | None = None) -> CheckReport:
+    """``site``: :func:`site_markdown` of the content root, when the caller has it."""
     report = CheckReport()
     root = options.content_root
-    clashes = _slug_clashes(item_paths, root)
+    clashes = _slug_clashes(item_paths, root, site_markdown(root) if site is None else site)
     pages_folder = Path(os.path.abspath(root / PAGES_FOLDER))
     page_paths = [p for p in item_paths if p.parent == pages_folder]
     item_paths = [p for p in item_paths if p not in page_paths]
@@ -345,12 +353,16 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
     """``invoke check --changed-from REF``: the changed items (and their photos);
     every item's metadata when the registries changed."""
     items, registries_changed = changed_targets(content_root, ref)
-    report = check_items(items, [], options)
-    _add_publication_notices(report, content_root, ref, items, options)  # feeds: corrections, takedowns
+    site = site_markdown(options.content_root)
+    report = check_items(items, [], options, site)
+    present = placed_item_names(os.path.abspath(options.content_root), site)
+    if Path(content_root).resolve() != Path(options.content_root).resolve():
+        present = None  # another tree than the options': listed on its own
+    _add_publication_notices(report, content_root, ref, items, options, present)  # feeds: corrections, takedowns
     if registries_changed:
         others = [p.resolve() for p in find_items(content_root) if p.resolve() not in items]
         text_only = CheckOptions(**{**options.__dict__, "check_photos": False})
-        rest = check_items(others, [], text_only)
+        rest = check_items(others, [], text_only, site)
         report.files.extend(rest.files)
         report.notes.extend(n for n in rest.notes if n.code not in {m.code for m in report.notes})
     from mttq.commands.workflow import maintainer_review_reports  # files that are not items
@@ -360,12 +372,13 @@ def check_change(content_root: Path, ref: str, options: CheckOptions) -> CheckRe
 
 
 def _add_publication_notices(report: CheckReport, content_root: Path, ref: str,
-                             items: list[Path], options: CheckOptions) -> None:
+                             items: list[Path], options: CheckOptions,
+                             present: set[str] | None = None) -> None:
     """Warnings ``article.correction`` / ``article.withdrawn`` for published items
     that the change corrects or takes down (see :mod:`mttq.content.publication_history`)."""
     from mttq.content.publication_history import change_notices
 
-    notices, deleted = change_notices(content_root, ref, items, options.submitted_at)
+    notices, deleted = change_notices(content_root, ref, items, options.submitted_at, present)
     for path, problems in notices.items():
         shown = _display(path, content_root)
         for file_report in report.files:

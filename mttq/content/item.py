@@ -638,6 +638,19 @@ def item_folder_names(content_root: Path) -> set[str]:
     return names
 
 
+def placed_item_names(content_root: str | os.PathLike, markdown: list[str]) -> set[str]:
+    """:func:`item_folder_names` from a listing that :func:`item_markdown_files`
+    made of the same ``content_root`` (the pull-request check lists the site once)."""
+    prefix = os.path.join(os.fspath(content_root), "")
+    names = set()
+    for path in markdown:
+        if path.startswith(prefix):
+            parts = path[len(prefix):].split(os.sep)
+            if len(parts) == 5 and parts[4] == ITEM_FILE:
+                names.add(parts[3])
+    return names
+
+
 def find_items(content_root: Path) -> list[Path]:
     """Every Markdown file under the item sections of a content tree, sorted."""
     return [Path(p) for p in item_markdown_files(content_root)]

@@ -266,7 +266,8 @@ def _working_state(folder: Path) -> tuple[VersionInfo | None, tuple[tuple[str, s
 
 
 def change_notices(content_root: Path, ref: str, item_paths: list[Path],
-                   now: dt.datetime | None = None) -> tuple[dict[Path, list[P.Problem]],
+                   now: dt.datetime | None = None,
+                   present: set[str] | None = None) -> tuple[dict[Path, list[P.Problem]],
                                                             list[tuple[str, P.Problem]]]:
     """Warnings for a change since ``ref``'s merge base (committed or not).
 
@@ -296,7 +297,8 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
             folders.setdefault(where[0], {})[where[2]] = meta.split()[2]
     base_items = {folder.rsplit("/", 1)[-1]: (folder, files) for folder, files in sorted(
         folders.items()) if ITEM_FILE_NAME in files}
-    present = item_folder_names(root)
+    if present is None:  # the folder names of the items in place now
+        present = item_folder_names(root)
     # Only the base versions this change can touch are read: the changed items'
     # and the deleted ones' (reading all of them cost ~1 s at 20,000 items).
     touched = {Path(path).resolve().parent.name for path in item_paths}

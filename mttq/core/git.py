@@ -38,6 +38,28 @@ def git(cwd: str | os.PathLike, *args: str) -> str:
         raise GitError((exc.stderr or str(exc)).strip()) from exc
 
 
+def git_together(cwd: str | os.PathLike, *commands: tuple[str, ...]) -> list[str]:
+    """Several read-only git commands run at once, their outputs in order: the
+    pull-request check lists a 40,000-item site three ways (staged, modified,
+    untracked), each a walk of 120,000 files that git does in its own process."""
+    try:
+        running = [subprocess.Popen(["git", "-C", str(cwd), "-c", "core.quotepath=off", *args],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, encoding="utf-8", errors="surrogateescape")
+                   for args in commands]
+    except FileNotFoundError as exc:
+        raise GitError("không tìm thấy lệnh git") from exc
+    outputs, failure = [], None
+    for process in running:
+        out, err = process.communicate()
+        if process.returncode != 0 and failure is None:
+            failure = (err or f"git exited with {process.returncode}").strip()
+        outputs.append(out)
+    if failure is not None:
+        raise GitError(failure)
+    return outputs
+
+
 def top_level(path: str | os.PathLike) -> Path | None:
     try:
         return Path(git(path, "rev-parse", "--show-toplevel").strip())
@@ -253,9 +275,9 @@ def tracked_blobs(folder: str | os.PathLike) -> tuple[dict[str, str], list[str]]
     if not root.is_dir() or top_level(root) is None:
         return None
     try:
-        staged = git(root, "ls-files", "-s", "-z", "--", ".")
-        modified = git(root, "ls-files", "-m", "-z", "--", ".")
-        untracked = git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", ".")
+        staged, modified, untracked = git_together(
+            root, ("ls-files", "-s", "-z", "--", "."), ("ls-files", "-m", "-z", "--", "."),
+            ("ls-files", "-o", "--exclude-standard", "-z", "--", "."))
     except GitError:
         return None
     base = os.path.join(str(root), "")
