@@ -6,6 +6,7 @@ here, by name, instead of a build writing empty pages or serving stale items.
 """
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import os
@@ -103,3 +104,41 @@ def test_no_other_module_touches_these_internals():
              for path in (ROOT / folder).rglob("*.py")
              if any(re.search(rf"\.{name}\b", path.read_text(encoding="utf-8")) for name in names)}
     assert users == {"plugins/mttq_site/speed.py"}
+
+
+def test_period_archives_list_the_same_items_as_pelicans_own(tmp_path):
+    """The month and year archives keep Pelican's lists, found by identity:
+    items have no ``__eq__`` of their own, so ``in`` on a list is identity."""
+    from pelican.contents import Article, Content
+    from pelican.generators import ArticlesGenerator
+
+    assert Content.__eq__ is object.__eq__ and Article.__eq__ is object.__eq__
+    settings = {**DEFAULT_CONFIG, "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html",
+                "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html"}
+    items = [Article(f"Nội dung {n}", metadata={
+        "title": f"Tin {n}", "date": datetime.datetime(2024 + n % 2, 1 + n % 3, 1 + n)})
+        for n in range(12)]
+    items.append(items[0])  # the same item twice in the site's list: kept twice
+    dates = sorted(items, key=lambda a: a.date, reverse=True)
+    speed.fast_period_archives()
+    fast = ArticlesGenerator._build_period_archives
+    assert getattr(fast, "_mttq_fast", False)  # the build uses this one
+    generator = object.__new__(ArticlesGenerator)
+    expected = _pelicans_own(generator, dates, items, settings)
+    found = fast(generator, dates, items, settings)
+    assert {k: [(a["save_as"], [id(x) for x in a["articles"]]) for a in v] for k, v in found.items()} \
+        == {k: [(a["save_as"], [id(x) for x in a["articles"]]) for a in v] for k, v in expected.items()}
+    assert sum(len(a["articles"]) for a in found["year"]) == len(items)
+
+
+def _pelicans_own(generator, dates, items, settings):
+    """What Pelican's method gives, from its own definition in pelican.generators."""
+    import types
+
+    source = inspect.getsource(importlib.import_module("pelican.generators"))
+    module = importlib.import_module("pelican.generators")
+    namespace = dict(vars(module))
+    start = source.index("    def _build_period_archives(")
+    end = source.index("\n    def ", start + 10)
+    exec(inspect.cleandoc("\n" + source[start:end]), namespace)
+    return types.MethodType(namespace["_build_period_archives"], generator)(dates, items, settings)

@@ -23,7 +23,7 @@ from .reader import add_reader
 from .records import collect_problems, judge_item, refuse_duplicate_pages
 from .search import get_generators as search_generators, start_index
 from .selected import keep_for_preview
-from . import parallel
+from . import parallel, speed
 from .reports import get_generators as report_generators
 from .units import UnitPagesGenerator
 
@@ -141,6 +141,7 @@ def contexts_ready(generators):
 
 
 def register():
+    speed.fast_period_archives()
     signals.initialized.connect(configure)
     signals.initialized.connect(configure_identity)
     signals.readers_init.connect(add_reader)

@@ -14,7 +14,12 @@ The internals:
 - ``Writer.write_file`` renders through ``template.render(localcontext)`` and
   writes through ``Writer._open_w(filename, encoding, override)``;
 - ``Readers._get_file_stamp(filename)`` is the stamp the reader cache compares;
-- ``Readers._cache`` (``FileStampDataCacher``) maps a source path to its read.
+- ``Readers._cache`` (``FileStampDataCacher``) maps a source path to its read;
+- ``ArticlesGenerator._build_period_archives(sorted_articles, articles, settings)``
+  returns, per granularity, archives whose ``dates`` are the period's items and
+  whose ``articles`` are ``[a for a in articles if a in dates]``: a scan of a
+  list per item per period, ~7 s at 20,000 items for our month and year
+  archives (plain Pelican has none by default). See :func:`fast_period_archives`.
 """
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ INTERNALS = {
     "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
     "pelican.readers.Readers._get_file_stamp": ("self", "filename"),
     "pelican.cache.FileStampDataCacher._cache": None,  # an attribute set in __init__
+    "pelican.generators.ArticlesGenerator._build_period_archives":
+        ("self", "sorted_articles", "articles", "settings"),
 }
 
 
@@ -115,3 +122,31 @@ def forget_read(readers, source: str) -> None:
     """Drop one source's cached read, so the next ``read_file`` reads it again
     (a replaced photo leaves ``index.md`` and its stamp as they were)."""
     readers._cache.pop(source, None)
+
+
+def fast_period_archives() -> None:
+    """Pelican's period archives with their ``articles`` found by identity.
+
+    Pelican builds each month's and year's ``articles`` with
+    ``[a for a in articles if a in dates]``, scanning the period's list once
+    per item of the site. Items have no ``__eq__`` (``tests/test_pelican_contract.py``),
+    so ``in`` is identity: the same lists come from a set of ids. Pelican's own
+    method still makes the archives (given no items to filter); only their
+    ``articles`` are filled here. Installed once, for every build in the process.
+    """
+    from pelican.generators import ArticlesGenerator
+
+    original = ArticlesGenerator._build_period_archives
+    if getattr(original, "_mttq_fast", False):
+        return
+
+    def build(self, sorted_articles, articles, settings):
+        archives = original(self, sorted_articles, [], settings)
+        for periods in archives.values():
+            for archive in periods:
+                ids = {id(item) for item in archive["dates"]}
+                archive["articles"] = [item for item in articles if id(item) in ids]
+        return archives
+
+    build._mttq_fast = True
+    ArticlesGenerator._build_period_archives = build
