@@ -257,3 +257,25 @@ def test_two_builds_of_the_same_commit_give_the_same_feed_bytes(repo):
     fresh = feeds(repo.build("2025-05-27", output="output-3", cache="cache-fresh"))
     assert first == again == fresh
     assert "tin-bai/tin-2/index.html" in first
+
+
+def test_a_second_build_of_the_same_commit_gives_the_same_feeds_from_the_kept_history(repo):
+    """The history git tells (corrections, takedowns) is kept in ``cache/history``
+    by commit: a build of the same commit again gives the same feed bytes as a
+    build that reads the whole history afresh."""
+    repo.merge("hai-tin", at("2025-05-20 09:00"), lambda: (
+        add_item(repo, "tin-duoc-sua", 1), add_item(repo, "tin-bi-go", 2)))
+    repo.git("checkout", "-qb", "sua-va-go")
+    edit_body(repo, "tin-duoc-sua", "Nội dung tin", "Nội dung tin (đã đính chính)")
+    shutil.rmtree(item_folder(repo, "tin-bi-go"))
+    repo.commit("Đính chính, gỡ", at("2025-06-02 15:00"))
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "sua-va-go", "-m", "Hợp nhất", when=at("2025-06-02 16:30"))
+    first = repo.build("2025-06-03", output="first", cache="kept")
+    assert list((first.parent / "kept" / "history").glob("*.pickle"))
+    second = repo.build("2025-06-03", output="second", cache="kept")
+    fresh = repo.build("2025-06-03", output="fresh", cache="fresh")
+    for name in ("all.atom.xml", "all.rss.xml"):
+        assert (second / "feeds" / name).read_bytes() == (fresh / "feeds" / name).read_bytes()
+    assert entries(second)["tin-duoc-sua"].updated != entries(second)["tin-duoc-sua"].published
+    assert ID + "tin-bi-go" in tombstones(strict_xml((second / "feeds" / "all.atom.xml").read_bytes()))

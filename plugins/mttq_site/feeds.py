@@ -132,7 +132,7 @@ class FeedsGenerator(Generator):
                              f"{self.siteurl}/{html_path}", self.siteurl, feed_dir)
 
         # What git says happened to each item: corrections, takedowns.
-        self.history = publication_history(settings["PATH"])
+        self.history = publication_history(settings["PATH"], settings["MTTQ_CACHE_DIR"])
         for article in articles:  # the item page and its JSON-LD say it too
             updated = self._updated(article)
             article.corrected = updated if updated > to_local(article.date) else None
