@@ -484,6 +484,9 @@ _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
 _TILT_TOLERANCE = 0.6  # degrees: lines agreeing with a roll hypothesis
 _TILT_RHO_BIN = 2.0  # px: width of a Hough line bin
+_BROAD_FACTOR = 4  # the large-scale view for horizons: a quarter of the view
+_BROAD_MIN_VIEW = 800  # px of the view below which the large scale is not read
+_FAN_DEGREES = 4.0  # lines this close in angle crossing in the frame: one fan
 _TILT_MIN_GRADIENT = 0.005  # coarse gradient an edge pixel needs to vote for a
 #: line (dusk and night horizons are faint in luma)
 
@@ -531,8 +534,61 @@ def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
     out.update(_sharpness(a, noise, sy, sx, cgx, cgy, limits))
     out.update(_fine_detail(a, cg))
     strong = cg[ys, xs] >= _TILT_MIN_GRADIENT
-    out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits))
+    out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits,
+                     broad=_broad_lines(c, noise_c, limits)))
     return out
+
+
+def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits):
+    """Long lines of the *large-scale* structure: a tree line, a field edge,
+    a hazy or night horizon.
+
+    A natural horizon is a boundary between two regions (sky and land, water
+    and shore), wavy by a few pixels and broken by texture at the scale of
+    the analysis view, so the Hough transform there sees it as short pieces.
+    At a quarter of the scale (block means of 4x4 view pixels, then a
+    Gaussian of 1 px: about 4.5 view pixels) the wiggles fall within one
+    Hough bin and grass, leaves and ripples average out, while the boundary
+    keeps its contrast. The lines found there are in the same units (long
+    sides) as the fine ones.
+    """
+    f = _BROAD_FACTOR
+    h, w = c.shape[0] // f * f, c.shape[1] // f * f
+    # on a small view the quarter scale has too few pixels to read an angle
+    # (a 128 px line is good to about 1 degree): the fine lines decide alone
+    if max(h, w) < _BROAD_MIN_VIEW or min(h, w) < 16 * f:
+        return None
+    small = c[:h, :w].reshape(h // f, f, w).mean(axis=1).reshape(h // f, w // f, f).mean(axis=2)
+    small = _gauss(small, 1.0)
+    gx, gy = _gradients(small)
+    g = np.sqrt(gx * gx + gy * gy)
+    # a step of height s gives 0.4 s here against 0.2 s on the coarse view
+    thr = max(2.0 * _TILT_MIN_GRADIENT, 2.0 * 5.0 * noise_c / f)
+    ys, xs = _edge_pixels(g, gx, gy, thr)
+    lines = _long_lines(ys, xs, gx, gy, small.shape, limits.tilt_search_degrees)
+    if lines is None:
+        return None
+    # Only near-horizontal lines are kept. At this scale a boundary is a
+    # band a few pixels thick, and the Hough transform finds it as a fan:
+    # lines at several angles that cross inside the band. A fan is one
+    # structure: only its strongest line is kept (a weaker line crossing a
+    # stronger one inside the frame at less than _FAN_DEGREES is dropped).
+    # Two real boundaries at a small angle to each other meet outside the
+    # frame.
+    d, off, wt, fam = lines
+    kept: list[int] = []
+    for i in np.argsort(-wt):
+        if fam[i] != 1:
+            # verticals are built, straight and sharp: the fine scale finds
+            # them; here a soft subject (a person, a tree) would only add
+            # rival rolls
+            continue
+        if not any(fam[j] == fam[i] and abs(d[j] - d[i]) <= _FAN_DEGREES
+                   and abs(off[j] - off[i]) <= 0.5 * abs(math.tan(math.radians(d[j] - d[i]))) + 0.01
+                   for j in kept):
+            kept.append(int(i))
+    k = np.array(kept, dtype=np.int64)
+    return d[k], off[k], wt[k], fam[k]
 
 
 def _sharpness(a: np.ndarray, noise: float, ys: np.ndarray, xs: np.ndarray,
@@ -913,7 +969,7 @@ def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray
 
 
 def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
-          shape: tuple[int, int], limits: PhotoLimits) -> dict[str, Any]:
+          shape: tuple[int, int], limits: PhotoLimits, broad=None) -> dict[str, Any]:
     """Camera roll from the long straight lines near level or plumb.
 
     1. A Hough transform of the edge pixels, restricted to lines within
@@ -935,6 +991,20 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
        ``tilt_angle`` is ``None`` (no opinion) or ``0.0`` (confidently level).
     """
     lines = _long_lines(ys, xs, gx, gy, shape, limits.tilt_search_degrees)
+    if broad is not None:
+        if lines is not None:
+            # a structure seen at both scales counts once, with the fine
+            # line's angle (the more precise); the large scale only adds
+            # the lines the fine one missed
+            d, off, _, fam = lines
+            bd, boff, _, bfam = broad
+            seen = ((np.abs(bd[:, None] - d[None, :]) <= 2.5 * _TILT_TOLERANCE)
+                    & (np.abs(boff[:, None] - off[None, :]) <= 0.04)
+                    & (bfam[:, None] == fam[None, :])).any(axis=1)
+            broad = tuple(x[~seen] for x in broad)
+            lines = tuple(np.concatenate([a, b]) for a, b in zip(lines, broad))
+        else:
+            lines = broad
     if lines is None:
         return {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
     return _tilt_from_lines(*_merge_lines(*lines), limits=limits)
