@@ -486,6 +486,7 @@ _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
 _TILT_TOLERANCE = 0.6  # degrees: lines agreeing with a roll hypothesis
 _TILT_RHO_BIN = 2.0  # px: width of a Hough line bin
+_HORIZON_SPAN = 0.6  # long sides a level line must reach across to be a horizon
 _BROAD_FACTOR = 4  # the large-scale view for horizons: a quarter of the view
 _BROAD_MIN_VIEW = 800  # px of the view below which the large scale is not read
 _FAN_DEGREES = 4.0  # lines this close in angle crossing in the frame: one fan
@@ -577,7 +578,7 @@ def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits):
     # stronger one inside the frame at less than _FAN_DEGREES is dropped).
     # Two real boundaries at a small angle to each other meet outside the
     # frame.
-    d, off, wt, fam = lines
+    d, off, wt, fam, span = lines
     kept: list[int] = []
     for i in np.argsort(-wt):
         if fam[i] != 1:
@@ -590,7 +591,7 @@ def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits):
                    for j in kept):
             kept.append(int(i))
     k = np.array(kept, dtype=np.int64)
-    return d[k], off[k], wt[k], fam[k]
+    return d[k], off[k], wt[k], fam[k], span[k]
 
 
 def _sharpness(a: np.ndarray, noise: float, ys: np.ndarray, xs: np.ndarray,
@@ -920,6 +921,7 @@ def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
     off_l: list[np.ndarray] = []
     wt_l: list[np.ndarray] = []
     fam_l: list[np.ndarray] = []
+    span_l: list[np.ndarray] = []
     for fam, sel in ((0, vertical), (1, ~vertical)):
         y = ys[sel].astype(np.float32) - cy
         x = xs[sel].astype(np.float32) - cx
@@ -950,13 +952,38 @@ def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
         off_l.append(off)
         wt_l.append(votes / fraction / long_side)
         fam_l.append(np.full(d.size, fam))
+        # how far each near-horizontal line reaches across the frame (only
+        # those: the span tells a horizon from an object's edge, below)
+        span_l.append(_line_spans(y, x, d_pix[sel], d, rho_c, rho_bin, win) / long_side
+                      if fam == 1 else np.zeros(d.size))
     if not ang_l:
         return None
     return (np.concatenate(ang_l), np.concatenate(off_l), np.concatenate(wt_l),
-            np.concatenate(fam_l))
+            np.concatenate(fam_l), np.concatenate(span_l))
 
 
-def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray):
+def _line_spans(y: np.ndarray, x: np.ndarray, d_pix: np.ndarray, d: np.ndarray,
+                rho_c: np.ndarray, rho_bin: float, win: float) -> np.ndarray:
+    """How far each near-horizontal line reaches along itself (px): the
+    5th–95th percentile of the positions of the pixels that voted for it."""
+    rad = np.radians(d).astype(np.float32)
+    c, s = np.cos(rad)[None, :], np.sin(rad)[None, :]
+    yy, xx = y[:, None], x[:, None]
+    rho = yy * c + xx * s
+    on = (np.abs(rho - rho_c[None, :].astype(np.float32)) <= rho_bin * 0.5) & (
+        np.abs(d_pix[:, None] - d[None, :]) <= win)
+    along = xx * c - yy * s
+    out = np.zeros(d.size)
+    for k in range(d.size):
+        t = along[on[:, k], k]
+        if t.size >= 2:
+            lo, hi = np.percentile(t, (5.0, 95.0))
+            out[k] = hi - lo
+    return out
+
+
+def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
+                 span: np.ndarray):
     """One entry per physical structure: the two edges of a pole, a shelf or
     a banner (close, parallel) count once, with the longer length."""
     order = np.argsort(-wt)
@@ -967,7 +994,7 @@ def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray
             continue
         kept.append(int(i))
     k = np.array(kept, dtype=np.int64)
-    return d[k], off[k], wt[k], fam[k]
+    return d[k], off[k], wt[k], fam[k], span[k]
 
 
 def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
@@ -998,8 +1025,8 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
             # a structure seen at both scales counts once, with the fine
             # line's angle (the more precise); the large scale only adds
             # the lines the fine one missed
-            d, off, _, fam = lines
-            bd, boff, _, bfam = broad
+            d, off, _, fam, _ = lines
+            bd, boff, _, bfam, _ = broad
             seen = ((np.abs(bd[:, None] - d[None, :]) <= 2.5 * _TILT_TOLERANCE)
                     & (np.abs(boff[:, None] - off[None, :]) <= 0.04)
                     & (bfam[:, None] == fam[None, :])).any(axis=1)
@@ -1013,7 +1040,7 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
 
 
 def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
-                     limits: PhotoLimits) -> dict[str, Any]:
+                     span: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
     """The roll hypothesis test of :func:`_tilt` on the merged long lines."""
     out: dict[str, Any] = {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
     search = limits.tilt_search_degrees
@@ -1061,13 +1088,15 @@ def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.nda
     clear = ranked[i] >= 1.25 * rival and (abs(roll) <= 0.5 or support >= 1.5 * level)
     if enough and clear:
         out["tilt_angle"] = round(roll, 2)
-        out["tilt_evidence"] = _tilt_evidence(off[agree], wt[agree], fam[agree])
+        out["tilt_evidence"] = _tilt_evidence(off[agree], wt[agree], fam[agree], span[agree])
+        out["tilt_span"] = round(float(span[agree].max()), 3)
     elif level >= limits.tilt_min_support:
         out["tilt_angle"] = 0.0
     return out
 
 
-def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray) -> str:
+def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
+                   span: np.ndarray | None = None) -> str:
     """``"strong"`` when the lines that show the roll are a level reference,
     ``"weak"`` when they may be one slanted object.
 
@@ -1089,6 +1118,8 @@ def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray) -> str:
         return "strong"
     if wt.max() >= 0.5 or float(np.ptp(off)) >= 0.3:
         return "strong"
+    if span is not None and float(span.max()) >= _HORIZON_SPAN:
+        return "strong"  # a horizon, broken or faint, that crosses the frame
     return "weak"
 
 
