@@ -139,8 +139,10 @@ class PhotoLimits:
     min_fine_detail_half: float = 0.005
     #: Too dark when the highlights (99th percentile) stay below this ...
     dark_highlight: float = 0.50
-    #: ... and the mean luminance is below this.
-    dark_mean: float = 0.30
+    #: ... and the mean luminance is below this: a sun-lit sand or snow
+    #: scene (mean 0.80–0.85) under-exposed by 2.5 EV keeps a mean of
+    #: 0.34–0.38, with highlights of 0.41–0.46.
+    dark_mean: float = 0.40
     #: Too dark, whatever the highlights, when this fraction is crushed black.
     max_black_fraction: float = 0.50
     #: Luminance at or below which a pixel counts as crushed to black.
@@ -461,9 +463,14 @@ def _bilinear(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
     y0 = ys.astype(np.int32)
     fx = xs - x0
     fy = ys - y0
-    top = a[y0, x0] * (1 - fx) + a[y0, x0 + 1] * fx
-    bot = a[y0 + 1, x0] * (1 - fx) + a[y0 + 1, x0 + 1] * fx
-    return top * (1 - fy) + bot * fy
+    # flat indices: one gather per corner, cheaper than 2-D fancy indexing
+    af = a.ravel()
+    i = y0 * w + x0
+    left, right = af[i], af[i + 1]
+    top = left + (right - left) * fx
+    left, right = af[i + w], af[i + w + 1]
+    bot = left + (right - left) * fx
+    return top + (bot - top) * fy
 
 
 # --------------------------------------------------------------------------
@@ -484,6 +491,10 @@ _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
 _TILT_TOLERANCE = 0.6  # degrees: lines agreeing with a roll hypothesis
 _TILT_RHO_BIN = 2.0  # px: width of a Hough line bin
+_HORIZON_SPAN = 0.6  # long sides a level line must reach across to be a horizon
+_BROAD_FACTOR = 4  # the large-scale view for horizons: a quarter of the view
+_BROAD_MIN_VIEW = 800  # px of the view below which the large scale is not read
+_FAN_DEGREES = 4.0  # lines this close in angle crossing in the frame: one fan
 _TILT_MIN_GRADIENT = 0.005  # coarse gradient an edge pixel needs to vote for a
 #: line (dusk and night horizons are faint in luma)
 
@@ -531,8 +542,62 @@ def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
     out.update(_sharpness(a, noise, sy, sx, cgx, cgy, limits))
     out.update(_fine_detail(a, cg))
     strong = cg[ys, xs] >= _TILT_MIN_GRADIENT
-    out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits))
+    out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits,
+                     broad=_broad_lines(c, noise_c, limits)))
     return out
+
+
+def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits):
+    """Long lines of the *large-scale* structure: a tree line, a field edge,
+    a hazy or night horizon.
+
+    A natural horizon is a boundary between two regions (sky and land, water
+    and shore), wavy by a few pixels and broken by texture at the scale of
+    the analysis view, so the Hough transform there sees it as short pieces.
+    At a quarter of the scale (every 4th pixel of the coarse view, then a
+    Gaussian of 1 px: about 4.5 view pixels in all) the wiggles fall within one
+    Hough bin and grass, leaves and ripples average out, while the boundary
+    keeps its contrast. The lines found there are in the same units (long
+    sides) as the fine ones.
+    """
+    f = _BROAD_FACTOR
+    h, w = c.shape[0] // f * f, c.shape[1] // f * f
+    # on a small view the quarter scale has too few pixels to read an angle
+    # (a 128 px line is good to about 1 degree): the fine lines decide alone
+    if max(h, w) < _BROAD_MIN_VIEW or min(h, w) < 16 * f:
+        return None
+    # every 4th pixel of the coarse view (already smoothed by sigma 2 px,
+    # so it does not alias much), smoothed again by 1 px of the small view
+    small = _gauss(np.ascontiguousarray(c[:h:f, :w:f]), 1.0)
+    gx, gy = _gradients(small)
+    g = np.sqrt(gx * gx + gy * gy)
+    # a step of height s gives 0.4 s here against 0.2 s on the coarse view
+    thr = max(2.0 * _TILT_MIN_GRADIENT, 2.0 * 5.0 * noise_c / f)
+    ys, xs = _edge_pixels(g, gx, gy, thr)
+    lines = _long_lines(ys, xs, gx, gy, small.shape, limits.tilt_search_degrees)
+    if lines is None:
+        return None
+    # Only near-horizontal lines are kept. At this scale a boundary is a
+    # band a few pixels thick, and the Hough transform finds it as a fan:
+    # lines at several angles that cross inside the band. A fan is one
+    # structure: only its strongest line is kept (a weaker line crossing a
+    # stronger one inside the frame at less than _FAN_DEGREES is dropped).
+    # Two real boundaries at a small angle to each other meet outside the
+    # frame.
+    d, off, wt, fam, span = lines
+    kept: list[int] = []
+    for i in np.argsort(-wt):
+        if fam[i] != 1:
+            # verticals are built, straight and sharp: the fine scale finds
+            # them; here a soft subject (a person, a tree) would only add
+            # rival rolls
+            continue
+        if not any(fam[j] == fam[i] and abs(d[j] - d[i]) <= _FAN_DEGREES
+                   and abs(off[j] - off[i]) <= 0.5 * abs(math.tan(math.radians(d[j] - d[i]))) + 0.01
+                   for j in kept):
+            kept.append(int(i))
+    k = np.array(kept, dtype=np.int64)
+    return d[k], off[k], wt[k], fam[k], span[k]
 
 
 def _sharpness(a: np.ndarray, noise: float, ys: np.ndarray, xs: np.ndarray,
@@ -564,8 +629,10 @@ def _sharpness(a: np.ndarray, noise: float, ys: np.ndarray, xs: np.ndarray,
     uy = gys / gm
     r = _PROFILE_RADIUS
     t = np.arange(-r, r + 1, dtype=np.float32)
-    prof = _bilinear(s, ys[:, None] + uy[:, None] * t[None, :],
-                     xs[:, None] + ux[:, None] * t[None, :])  # rises across the edge
+    # float32 throughout (int + float32 would give float64: twice the work)
+    fy, fx = ys.astype(np.float32), xs.astype(np.float32)
+    prof = _bilinear(s, fy[:, None] + uy[:, None] * t[None, :],
+                     fx[:, None] + ux[:, None] * t[None, :])  # rises across the edge
     slope = np.empty_like(prof)
     slope[:, 1:-1] = (prof[:, 2:] - prof[:, :-2]) * 0.5
     slope[:, 0] = slope[:, 1]
@@ -809,17 +876,33 @@ def _exposure(a8: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
     }
 
 
+def _window_max(a: np.ndarray, r: int, axis: int) -> np.ndarray:
+    """Maximum over [i - r, i + r] along ``axis`` (zero outside), built by
+    doubling: windows of 1, 2, 4, then 2r + 1 cells (3 passes for r = 3
+    instead of 7)."""
+    n = a.shape[axis]
+    width = 2 * r + 1
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (r, r + width)
+    m = np.pad(a, pad)
+    w = 1
+    while w < width:
+        step = min(w, width - w)
+        size = m.shape[axis] - step
+        lo = [slice(None), slice(None)]
+        hi = [slice(None), slice(None)]
+        lo[axis] = slice(0, size)
+        hi[axis] = slice(step, step + size)
+        m = np.maximum(m[tuple(lo)], m[tuple(hi)])
+        w += step
+    keep = [slice(None), slice(None)]
+    keep[axis] = slice(0, n)
+    return m[tuple(keep)]
+
+
 def _local_max_2d(acc: np.ndarray, rd: int, rr: int) -> np.ndarray:
     """Boolean mask of cells equal to the maximum of their (2rd+1, 2rr+1) box."""
-    m = acc.copy()
-    p = np.pad(acc, ((0, 0), (rr, rr)))
-    for k in range(2 * rr + 1):
-        np.maximum(m, p[:, k:k + acc.shape[1]], out=m)
-    p = np.pad(m, ((rd, rd), (0, 0)))
-    m2 = m.copy()
-    for k in range(2 * rd + 1):
-        np.maximum(m2, p[k:k + acc.shape[0], :], out=m2)
-    return acc >= m2
+    return acc >= _window_max(_window_max(acc, rr, 1), rd, 0)
 
 
 def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
@@ -862,6 +945,7 @@ def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
     off_l: list[np.ndarray] = []
     wt_l: list[np.ndarray] = []
     fam_l: list[np.ndarray] = []
+    span_l: list[np.ndarray] = []
     for fam, sel in ((0, vertical), (1, ~vertical)):
         y = ys[sel].astype(np.float32) - cy
         x = xs[sel].astype(np.float32) - cx
@@ -892,13 +976,38 @@ def _long_lines(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
         off_l.append(off)
         wt_l.append(votes / fraction / long_side)
         fam_l.append(np.full(d.size, fam))
+        # how far each near-horizontal line reaches across the frame (only
+        # those: the span tells a horizon from an object's edge, below)
+        span_l.append(_line_spans(y, x, d_pix[sel], d, rho_c, rho_bin, win) / long_side
+                      if fam == 1 else np.zeros(d.size))
     if not ang_l:
         return None
     return (np.concatenate(ang_l), np.concatenate(off_l), np.concatenate(wt_l),
-            np.concatenate(fam_l))
+            np.concatenate(fam_l), np.concatenate(span_l))
 
 
-def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray):
+def _line_spans(y: np.ndarray, x: np.ndarray, d_pix: np.ndarray, d: np.ndarray,
+                rho_c: np.ndarray, rho_bin: float, win: float) -> np.ndarray:
+    """How far each near-horizontal line reaches along itself (px): the
+    5th–95th percentile of the positions of the pixels that voted for it."""
+    rad = np.radians(d).astype(np.float32)
+    c, s = np.cos(rad)[None, :], np.sin(rad)[None, :]
+    yy, xx = y[:, None], x[:, None]
+    rho = yy * c + xx * s
+    on = (np.abs(rho - rho_c[None, :].astype(np.float32)) <= rho_bin * 0.5) & (
+        np.abs(d_pix[:, None] - d[None, :]) <= win)
+    along = xx * c - yy * s
+    out = np.zeros(d.size)
+    for k in range(d.size):
+        t = along[on[:, k], k]
+        if t.size >= 2:
+            lo, hi = np.percentile(t, (5.0, 95.0))
+            out[k] = hi - lo
+    return out
+
+
+def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
+                 span: np.ndarray):
     """One entry per physical structure: the two edges of a pole, a shelf or
     a banner (close, parallel) count once, with the longer length."""
     order = np.argsort(-wt)
@@ -909,11 +1018,11 @@ def _merge_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray
             continue
         kept.append(int(i))
     k = np.array(kept, dtype=np.int64)
-    return d[k], off[k], wt[k], fam[k]
+    return d[k], off[k], wt[k], fam[k], span[k]
 
 
 def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
-          shape: tuple[int, int], limits: PhotoLimits) -> dict[str, Any]:
+          shape: tuple[int, int], limits: PhotoLimits, broad=None) -> dict[str, Any]:
     """Camera roll from the long straight lines near level or plumb.
 
     1. A Hough transform of the edge pixels, restricted to lines within
@@ -935,13 +1044,27 @@ def _tilt(ys: np.ndarray, xs: np.ndarray, gx: np.ndarray, gy: np.ndarray,
        ``tilt_angle`` is ``None`` (no opinion) or ``0.0`` (confidently level).
     """
     lines = _long_lines(ys, xs, gx, gy, shape, limits.tilt_search_degrees)
+    if broad is not None:
+        if lines is not None:
+            # a structure seen at both scales counts once, with the fine
+            # line's angle (the more precise); the large scale only adds
+            # the lines the fine one missed
+            d, off, _, fam, _ = lines
+            bd, boff, _, bfam, _ = broad
+            seen = ((np.abs(bd[:, None] - d[None, :]) <= 2.5 * _TILT_TOLERANCE)
+                    & (np.abs(boff[:, None] - off[None, :]) <= 0.04)
+                    & (bfam[:, None] == fam[None, :])).any(axis=1)
+            broad = tuple(x[~seen] for x in broad)
+            lines = tuple(np.concatenate([a, b]) for a, b in zip(lines, broad))
+        else:
+            lines = broad
     if lines is None:
         return {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
     return _tilt_from_lines(*_merge_lines(*lines), limits=limits)
 
 
 def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
-                     limits: PhotoLimits) -> dict[str, Any]:
+                     span: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
     """The roll hypothesis test of :func:`_tilt` on the merged long lines."""
     out: dict[str, Any] = {"tilt_angle": None, "tilt_lines": 0, "tilt_support": 0.0}
     search = limits.tilt_search_degrees
@@ -989,13 +1112,15 @@ def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.nda
     clear = ranked[i] >= 1.25 * rival and (abs(roll) <= 0.5 or support >= 1.5 * level)
     if enough and clear:
         out["tilt_angle"] = round(roll, 2)
-        out["tilt_evidence"] = _tilt_evidence(off[agree], wt[agree], fam[agree])
+        out["tilt_evidence"] = _tilt_evidence(off[agree], wt[agree], fam[agree], span[agree])
+        out["tilt_span"] = round(float(span[agree].max()), 3)
     elif level >= limits.tilt_min_support:
         out["tilt_angle"] = 0.0
     return out
 
 
-def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray) -> str:
+def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray,
+                   span: np.ndarray | None = None) -> str:
     """``"strong"`` when the lines that show the roll are a level reference,
     ``"weak"`` when they may be one slanted object.
 
@@ -1017,6 +1142,8 @@ def _tilt_evidence(off: np.ndarray, wt: np.ndarray, fam: np.ndarray) -> str:
         return "strong"
     if wt.max() >= 0.5 or float(np.ptp(off)) >= 0.3:
         return "strong"
+    if span is not None and float(span.max()) >= _HORIZON_SPAN:
+        return "strong"  # a horizon, broken or faint, that crosses the frame
     return "weak"
 
 
