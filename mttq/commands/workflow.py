@@ -61,15 +61,16 @@ PUBLISH_JOB_COMMANDS = (
 
 # --- changes a maintainer must review ---------------------------------------------
 
-def maintainer_review_reports(content_root: Path, ref: str) -> list[FileReport]:
+def maintainer_review_reports(content_root: Path, ref: str, change=None) -> list[FileReport]:
     """``review.maintainer`` for each changed file that is not part of an item.
 
     Items are folders under ``<content>/tin`` and ``<content>/bai``; the
     checker judges those. Anything else can change every page (a script in
     the theme), publish files (a setting), or run code in the publish job (a
     plugin, ``tasks.py``, a requirement): no automatic check can clear it.
+    ``change``: :func:`git.changed_since` of it, when the caller has it.
     """
-    top, changed, _ = git.changed_since(content_root, ref)
+    top, changed, _ = change if change is not None else git.changed_since(content_root, ref)
     root = Path(content_root).resolve()
     item_roots = [root / folder for folder in ITEM_SECTIONS]
     reports = []

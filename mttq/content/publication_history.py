@@ -340,19 +340,23 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
         return {}, []
     relative = root.relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
+    if present is None:  # the folder names of the items in place now
+        present = item_folder_names(root)
+    touched = {Path(path).resolve().parent.name for path in item_paths}
+    # Only the items this change can touch are looked at: the changed ones and
+    # the deleted ones (parsing the base's 120,000 files of a 40,000-item site
+    # cost 0.3 s, reading every item's base version ~1 s at 20,000 items).
     folders: dict[str, dict[str, str]] = {}
     for entry in filter(None, listing.split("\x00")):
         meta, _, path = entry.partition("\t")
+        parts = path.rsplit("/", 2)
+        if len(parts) == 3 and parts[1] in present and parts[1] not in touched:
+            continue
         where = _bundle_part(path, prefix)
         if where:
             folders.setdefault(where[0], {})[where[2]] = meta.split()[2]
     base_items = {folder.rsplit("/", 1)[-1]: (folder, files) for folder, files in sorted(
         folders.items()) if ITEM_FILE_NAME in files}
-    if present is None:  # the folder names of the items in place now
-        present = item_folder_names(root)
-    # Only the base versions this change can touch are read: the changed items'
-    # and the deleted ones' (reading all of them cost ~1 s at 20,000 items).
-    touched = {Path(path).resolve().parent.name for path in item_paths}
     wanted = [files[ITEM_FILE_NAME] for slug, (_, files) in base_items.items()
               if slug in touched or slug not in present]
     blobs = _read_blobs(top, wanted) if wanted else {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,26 +39,47 @@ def git(cwd: str | os.PathLike, *args: str) -> str:
         raise GitError((exc.stderr or str(exc)).strip()) from exc
 
 
-def git_together(cwd: str | os.PathLike, *commands: tuple[str, ...]) -> list[str]:
-    """Several read-only git commands run at once, their outputs in order: the
+class GitJobs:
+    """Read-only git commands started now and read later, all at once: the
     pull-request check lists a 40,000-item site three ways (staged, modified,
-    untracked), each a walk of 120,000 files that git does in its own process."""
-    try:
-        running = [subprocess.Popen(["git", "-C", str(cwd), "-c", "core.quotepath=off", *args],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True, encoding="utf-8", errors="surrogateescape")
-                   for args in commands]
-    except FileNotFoundError as exc:
-        raise GitError("không tìm thấy lệnh git") from exc
-    outputs, failure = [], None
-    for process in running:
-        out, err = process.communicate()
-        if process.returncode != 0 and failure is None:
-            failure = (err or f"git exited with {process.returncode}").strip()
-        outputs.append(out)
-    if failure is not None:
-        raise GitError(failure)
-    return outputs
+    untracked), each a walk of 120,000 files that git does in its own process,
+    while the check walks the item folders itself. Outputs go to temporary
+    files, not pipes: a pipe would stop git at 64 KB until it is read."""
+
+    def __init__(self, cwd: str | os.PathLike, *commands: tuple[str, ...]):
+        self._running = []
+        try:
+            for args in commands:
+                out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+                process = subprocess.Popen(["git", "-C", str(cwd), "-c", "core.quotepath=off", *args],
+                                           stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+                self._running.append((process, out, err))
+        except FileNotFoundError as exc:
+            self._close()
+            raise GitError("không tìm thấy lệnh git") from exc
+
+    def outputs(self) -> list[str]:
+        """Each command's output, in order; GitError if one failed."""
+        results, failure = [], None
+        try:
+            for process, out, err in self._running:
+                process.wait()
+                out.seek(0)
+                results.append(out.read().decode("utf-8", "surrogateescape"))
+                if process.returncode != 0 and failure is None:
+                    err.seek(0)
+                    failure = (err.read().decode("utf-8", "replace")
+                               or f"git exited with {process.returncode}").strip()
+        finally:
+            self._close()
+        if failure is not None:
+            raise GitError(failure)
+        return results
+
+    def _close(self) -> None:
+        for _, out, err in self._running:
+            out.close()
+            err.close()
 
 
 def top_level(path: str | os.PathLike) -> Path | None:
@@ -271,13 +293,33 @@ def tracked_blobs(folder: str | os.PathLike) -> tuple[dict[str, str], list[str]]
     id, read from git's index (``git ls-files -s``: no file is opened).
     ``others``: files changed in the working tree or untracked (their bytes are
     not a known blob). Symbolic links are neither. None outside git."""
+    return start_tracked_blobs(folder)()
+
+
+def start_tracked_blobs(folder: str | os.PathLike):
+    """:func:`tracked_blobs`, started now (git lists while the caller works);
+    call the returned function for the result (computed once)."""
     root = Path(folder).resolve()
     if not root.is_dir() or top_level(root) is None:
-        return None
+        return lambda: None
     try:
-        staged, modified, untracked = git_together(
-            root, ("ls-files", "-s", "-z", "--", "."), ("ls-files", "-m", "-z", "--", "."),
-            ("ls-files", "-o", "--exclude-standard", "-z", "--", "."))
+        jobs = GitJobs(root, ("ls-files", "-s", "-z", "--", "."), ("ls-files", "-m", "-z", "--", "."),
+                       ("ls-files", "-o", "--exclude-standard", "-z", "--", "."))
+    except GitError:
+        return lambda: None
+    done: list = []
+
+    def result() -> tuple[dict[str, str], list[str]] | None:
+        if not done:
+            done.append(_listed(root, jobs))
+        return done[0]
+
+    return result
+
+
+def _listed(root: Path, jobs: GitJobs) -> tuple[dict[str, str], list[str]] | None:
+    try:
+        staged, modified, untracked = jobs.outputs()
     except GitError:
         return None
     base = os.path.join(str(root), "")
