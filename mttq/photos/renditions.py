@@ -331,9 +331,13 @@ def publish_renditions(plans, output_root: Path, cache_dir: Path, widths=DEFAULT
         stats.encoded_photos = len(to_encode)
         workers = workers or os.cpu_count() or 1
         if workers > 1 and len(to_encode) > 1:
-            with ProcessPoolExecutor(max_workers=min(workers, len(to_encode))) as pool:
+            workers = min(workers, len(to_encode))
+            # Chunks of 4 cut the pool's overhead on a cold build; a few new photos
+            # (one merged item) go one per worker, not all in the first chunk.
+            chunk = max(1, min(4, len(to_encode) // (2 * workers)))
+            with ProcessPoolExecutor(max_workers=workers) as pool:
                 done = list(pool.map(encode_photo, to_encode, to_encode.values(),
-                                     [limits] * len(to_encode), chunksize=4))
+                                     [limits] * len(to_encode), chunksize=chunk))
         else:
             done = [encode_photo(s, j, limits) for s, j in to_encode.items()]
         for source, (records, report) in zip(to_encode, done):
