@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mttq.content.header import parse_header
-from mttq.content.item import ITEM_TYPES, item_folder_names, split_tags
+from mttq.content.item import ITEM_TYPES, placed_item_names, split_tags
 from mttq.core import problems as P
 from mttq.core.git import ITEM_FILE_NAME, NO_BLOB, ContentLog, content_log
 from mttq.core.text import nfc
@@ -341,7 +341,7 @@ def change_notices(content_root: Path, ref: str, item_paths: list[Path],
     relative = root.relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
     if present is None:  # the folder names of the items in place now
-        present = item_folder_names(root)
+        present = placed_item_names(root)
     touched = {Path(path).resolve().parent.name for path in item_paths}
     # Only the items this change can touch are looked at: the changed ones and
     # the deleted ones (parsing the base's 120,000 files of a 40,000-item site
