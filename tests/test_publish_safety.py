@@ -179,6 +179,24 @@ def test_stale_folders_of_killed_builds_do_not_pile_up(site):
     assert len(stale_folders(folder)) <= 1
 
 
+def test_a_replaced_site_is_left_to_its_remover_unless_that_died(site):
+    """A merge right after another: the site the first publish replaced is still
+    being deleted by its detached ``rm`` when the next build starts. The next
+    build leaves that folder to ``rm`` (it does not wait to delete the same
+    tree again); one handed over long ago (its ``rm`` died) is deleted."""
+    folder, _ = site
+    fresh = folder / f".output.removing-{int(time.time())}-1"
+    dead = folder / f".output.removing-{int(time.time()) - 2 * 3600}-1"
+    for made in (fresh, dead):
+        (made / "tin-bai").mkdir(parents=True)
+        (made / "tin-bai" / "index.html").write_text("trang cũ")
+    write_item(folder / "content", "tin-thu-hai", seed=2)
+    again = run_build(folder)
+    assert again.returncode == 0, again.stdout
+    assert (fresh / "tin-bai" / "index.html").exists()  # still its remover's
+    assert not dead.exists()
+
+
 def test_a_build_killed_between_the_two_renames_of_the_fallback_is_repaired(site):
     """Where the system cannot swap folders in one step, the switch is two
     renames; a build killed between them left no output/, only its old copy.
