@@ -261,9 +261,10 @@ def absolutize_html(fragment: str, page_url: str, siteurl: str) -> str:
         return ""
 
     def attribute(match: re.Match) -> str:
-        raw = next(v for v in (match["dq"], match["sq"], match["bare"]) if v is not None)
-        value = html.unescape(raw)
-        if match["name"].lower() == "srcset":
+        name, dq, sq, bare = match.group("name", "dq", "sq", "bare")
+        raw = dq if dq is not None else sq if sq is not None else bare
+        value = html.unescape(raw) if "&" in raw else raw
+        if name.lower() == "srcset":
             absolute = absolute_srcset(value, page_url, siteurl)
         else:
             absolute = absolute_url(value, page_url, siteurl)
@@ -273,7 +274,10 @@ def absolutize_html(fragment: str, page_url: str, siteurl: str) -> str:
         return f'{match["before"]}"{html.escape(value, quote=True)}"'
 
     def tag(match: re.Match) -> str:
-        return _URL_ATTRIBUTE.sub(attribute, match.group(0))
+        text = match.group(0)
+        if "=" not in text:  # <p>, <strong>, <li>: most tags have no attribute at all
+            return text
+        return _URL_ATTRIBUTE.sub(attribute, text)
 
     return _START_TAG.sub(tag, fragment)
 
@@ -302,7 +306,7 @@ def plain_figures(fragment: str) -> str:
 
     def img(match: re.Match) -> str:
         tag = match.group(0)
-        if not tag[:4].lower() == "<img":
+        if "=" not in tag or tag[1:4].lower() != "img":
             return tag
         return _PAGE_ONLY_ATTRIBUTES.sub("", tag)
 
