@@ -302,8 +302,10 @@ def counting_month(item: Item, units: Mapping[str, Unit]) -> tuple[int, int]:
     return year, month
 
 
-def _by_month_and_unit(items: Iterable[Item], units: Mapping[str, Unit]
-                       ) -> dict[tuple[int, int, str], list[Item]]:
+def group_items(items: Iterable[Item], units: Mapping[str, Unit]
+                ) -> dict[tuple[int, int, str], list[Item]]:
+    """The items by the month they count for and their unit, for
+    :func:`year_report` and :func:`month_report` (one pass for many years)."""
     grouped: dict[tuple[int, int, str], list[Item]] = {}
     for item in items:
         year, month = counting_month(item, units)
@@ -318,7 +320,7 @@ def month_report(items: Sequence[Item], units: Mapping[str, Unit], policy,
                  _grouped=None) -> MonthReport:
     """Counts of every unit that owed items in ``year``-``month``, registry order."""
     policy = checked_policy(units, policy)
-    grouped = _grouped if _grouped is not None else _by_month_and_unit(items, units)
+    grouped = _grouped if _grouped is not None else group_items(items, units)
     rows = [UnitMonth(unit, rule, list(grouped.get((year, month, unit.key), [])))
             for unit, rule in owing_units(units, policy, year, month)]
     in_progress = today is not None and today <= _month_end(year, month)
@@ -335,16 +337,17 @@ def months_until(year: int, today: dt.date | None) -> list[int]:
 
 
 def year_report(items: Sequence[Item], units: Mapping[str, Unit], policy,
-                year: int, *, today: dt.date | None = None) -> YearReport:
+                year: int, *, today: dt.date | None = None, _grouped=None) -> YearReport:
     """Every begun month of ``year`` and, per unit, months met out of months owed.
 
     The current month is included (it is marked ``in_progress`` for the
     pages); months after ``today`` are not, so a unit is never said to have
     missed a month that has not started. Each month is counted against its
     own rule, so a year whose rules changed sums the right requirements.
+    ``_grouped``: :func:`group_items` of ``items``, when the caller reports many years.
     """
     policy = checked_policy(units, policy)
-    grouped = _by_month_and_unit(items, units)
+    grouped = _grouped if _grouped is not None else group_items(items, units)
     months = [month_report(items, units, policy, year, m, today=today, _grouped=grouped)
               for m in months_until(year, today)]
     per_unit: dict[str, list[UnitMonth]] = {}

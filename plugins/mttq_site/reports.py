@@ -28,7 +28,8 @@ from mttq.reports.anniversaries import current_banners, load_anniversaries
 from mttq.reports.charts import month_rows, quota_chart, year_rows
 from mttq.reports.columns import load_column_plans
 from mttq.core import runs
-from mttq.reports.quota import checked_policy, months_until, today_from_setting, year_report
+from mttq.reports.quota import (checked_policy, group_items, months_until, today_from_setting,
+                                year_report)
 from mttq.settings import quota_policy_from_settings, registries_from_settings, with_defaults
 from mttq.core.times import weekday_date
 from mttq.calendar.workdays import column_coordination_date
@@ -54,16 +55,25 @@ class EditorsReportsGenerator(Generator):
         # pull-request check (mttq/content/history.py). Published articles only.
         records = [a.item for a in self.context.get("articles", []) if getattr(a, "item", None)]
         self.records = records
+        self._late_by_month: dict | None = None
         first_year = min([r.local_date.year for r in records] + [self.today.year])
-        self.years = {year: year_report(records, units, quota, year, today=self.today)
+        grouped = group_items(records, units)
+        self.years = {year: year_report(records, units, quota, year, today=self.today,
+                                        _grouped=grouped)
                       for year in range(first_year, self.today.year + 1)}
         self.base = settings["MTTQ_EDITORS_PATH"].strip("/")
         self.unit_names = {key: unit.name for key, unit in units.items()}
         self.context["editors_url"] = f"{self.base}/"
 
     def _late(self, year: int, month: int | None = None) -> list:
-        chosen = [r for r in self.records if r.missed_deadline and r.local_date.year == year
-                  and (month is None or r.local_date.month == month)]
+        if self._late_by_month is None:  # one pass over the site, not one per month shown
+            self._late_by_month = {}
+            for r in self.records:
+                if r.missed_deadline:
+                    self._late_by_month.setdefault((r.local_date.year, r.local_date.month),
+                                                   []).append(r)
+        chosen = [r for (y, m), late in self._late_by_month.items()
+                  if y == year and (month is None or m == month) for r in late]
         return sorted(chosen, key=lambda r: (r.date, r.slug), reverse=True)
 
     def _write(self, writer, path: str, template: str, **values):
