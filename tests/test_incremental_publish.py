@@ -106,6 +106,15 @@ class Site:
         path.write_text(text + "\n![Ảnh thêm của hoạt động](anh-them.jpg)\n", encoding="utf-8")
         return f"photo {slug}"
 
+    def replace_photo(self) -> str:
+        """Another photo of the same size under the same name: no word of the
+        item changes, but its renditions (and their sizes in the feeds) do."""
+        slug, path = self._pick()
+        photo = path.parent / "anh-1.jpg"
+        photo.unlink()
+        make_photo(photo, seed=self.rng.randint(51, 99))
+        return f"replace photo {slug}"
+
     def move_today(self) -> str:
         self.today = "2025-07-%02d" % self.rng.randint(2, 28)
         return f"today {self.today}"
@@ -129,7 +138,8 @@ def assert_same_site(published: Path, reference: Path, step: str) -> None:
     assert not different, f"after '{step}': {different[:10]}"
 
 
-STEPS = ("add", "edit", "retitle", "move_topic", "change_unit", "delete", "add_photo")
+STEPS = ("add", "edit", "retitle", "move_topic", "change_unit", "delete", "add_photo",
+         "replace_photo")
 
 
 @pytest.mark.parametrize("seed, settings, extra", [
