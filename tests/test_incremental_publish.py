@@ -239,3 +239,21 @@ def test_a_missing_store_only_means_rendering_again(tmp_path):
     reference = tmp_path / "full"
     assert site.build(reference, incremental=False).ok
     assert_same_site(published, reference, "store removed")
+
+
+def test_a_build_gives_the_cycle_collector_back_as_it_found_it(tmp_path):
+    """The build pauses Python's cycle collector (its objects live until its
+    end); a long-running process (``invoke serve``) must get it back, and one
+    that had turned it off keeps it off."""
+    import gc
+
+    site = Site(tmp_path, 3)
+    assert gc.isenabled()
+    assert site.build(tmp_path / "public", incremental=True).ok
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert site.build(tmp_path / "public", incremental=True).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
