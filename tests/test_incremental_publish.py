@@ -251,6 +251,7 @@ def test_a_build_gives_the_cycle_collector_back_as_it_found_it(tmp_path):
     assert gc.isenabled()
     assert site.build(tmp_path / "public", incremental=True).ok
     assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # the build's objects can be collected again
     gc.disable()
     try:
         assert site.build(tmp_path / "public", incremental=True).ok

@@ -8,8 +8,6 @@ only when the build finished without errors.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import os
 import shutil
@@ -19,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mttq.core import runs
+from mttq.core import collector, runs
 from mttq.core.paths import REPO_ROOT
 from mttq.core.problems import CheckReport
 from mttq.deploy.atomic import folder_lock
@@ -130,28 +128,6 @@ def _remove_later(path: Path, target: Path) -> None:
         except (OSError, subprocess.CalledProcessError):
             pass
     shutil.rmtree(path, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _cycle_collector_paused():
-    """Python's cycle collector off for one build, back as it was after.
-
-    A build allocates millions of objects that live until its end (the items,
-    their records, the pages' fingerprints), and each full collection walks
-    all of them again: at 20,000 items that was ~8 s of a 46 s warm rebuild,
-    and forked workers touching every object made the memory they share with
-    the build their own. A build leaves little cyclic garbage: with the
-    collector off its peak memory was the same (1,089 MB against 1,082 MB at
-    20,000 items, ``bench/steps.py ours``). Reference counting still frees
-    everything else at once; a long ``invoke serve`` collects between builds.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _pause_point(name: str) -> None:
@@ -265,7 +241,7 @@ def build_site(
                 page_store.build_signature(settings, settings_file))
         page_store.begin(store)
         try:
-            with _cycle_collector_paused():
+            with collector.paused():
                 return _build_locked(settings, target, result, skip_refused_files, store)
         finally:
             page_store.begin(None)

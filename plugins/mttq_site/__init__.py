@@ -28,6 +28,7 @@ from .reports import get_generators as report_generators
 from .units import UnitPagesGenerator
 
 from mttq.content.item import IGNORED_FILES
+from mttq.core import collector
 from mttq.outputs import manifest
 from mttq.outputs.presentation import FILTERS
 from mttq.settings import with_defaults
@@ -133,7 +134,10 @@ def drop_static_content(generator):
 def contexts_ready(generators):
     """Every generator has its context. In this order (one receiver: blinker
     does not keep the order of receivers): the second page-writing process and
-    the search index start (on other cores), then the photos are placed."""
+    the search index start (on other cores), then the photos are placed. First
+    the objects made so far are set aside from the cycle collector
+    (:mod:`mttq.core.collector`), before those processes fork."""
+    collector.set_aside()
     parallel.start(generators)
     start_index(generators)
     place_renditions(generators)
