@@ -1095,14 +1095,27 @@ def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.nda
     prior = np.exp(-0.5 * (rolls / 8.0) ** 2)
     ranked = total * prior
     i = int(np.argmax(ranked))
-    rival = float(ranked[np.abs(rolls - rolls[i]) > 1.5].max(initial=0.0))
-    level = float(total[np.abs(rolls) <= 0.5].max())
+    # A rival is a roll more than 1.5° away that would give another
+    # verdict. Lines in perspective (wave crests, furrows, kerbs below a
+    # horizon) spread by a degree or two around the roll, so a tilted scene
+    # often has two close peaks on the same side; when both lie beyond the
+    # same threshold (both an error, or both at least a warning, rolled the
+    # same way) only the amount is in doubt, and the winner settles it.
+    # Such a peak is not a rival; a level reading, a gentler one (a warning
+    # where the winner says error) or one on the other side is.
     # refine the winning roll from the lines it explains
     k_line = best_k[fam, i]
     resid = d - (rolls[i] + k_line * off)
     agree = np.abs(resid) <= _TILT_TOLERANCE
     support = float(wt[agree].sum())
     roll = float(rolls[i] + np.average(resid[agree], weights=wt[agree])) if agree.any() else 0.0
+    away = np.abs(rolls - rolls[i]) > 1.5
+    if abs(roll) >= limits.max_tilt_degrees:
+        bar = (limits.tilt_error_degrees if abs(roll) >= limits.tilt_error_degrees
+               else limits.max_tilt_degrees)
+        away &= ~((np.sign(rolls) == np.sign(roll)) & (np.abs(rolls) >= bar))
+    rival = float(ranked[away].max(initial=0.0))
+    level = float(total[np.abs(rolls) <= 0.5].max())
     out["tilt_lines"] = int(agree.sum())
     out["tilt_support"] = round(support, 3)
     out["tilt_level_support"] = round(level, 3)
