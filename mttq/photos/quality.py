@@ -159,12 +159,20 @@ class PhotoLimits:
     #: Too bright when at least ``bright_white_fraction`` is clipped, this
     #: share of the detailed tiles (where the subject is) is clipped ...
     burnt_detail: float = 0.10
-    #: ... and the photo is not a dark one with a few hot spots.
-    burnt_mean: float = 0.45
+    #: ... and the photo is not a dark one with a few hot spots (lights
+    #: apart from the subject are waived by ``light_free_share`` below).
+    burnt_mean: float = 0.35
     #: Too bright, wherever the clipping is, when the mean is this high:
     #: +2 EV lifts mid-grey (0.46) above 0.8; a high-key scene with a well
     #: exposed subject stays below.
     washed_white_mean: float = 0.80
+    #: ... when the clipping cuts deep: the clipped share is at least the
+    #: share just below white (235–249 of 255). A sun-lit sand or snow
+    #: scene exposed a little high has its brightest surfaces at the top of
+    #: the range, with more of the frame just below white than clipped; a
+    #: push of +2 EV piles every highlight into the clip and leaves a thin
+    #: band below it (1.4 and more on the photos measured).
+    deep_clip_ratio: float = 1.0
     #: Luminance at or above which a pixel counts as clipped to white.
     white_level: float = 250 / 255
     #: Light sources alone are not over-exposure: the burnt-detail rule is
@@ -491,7 +499,7 @@ _COARSE_SIGMA = 2.0
 _TILT_SAMPLES = 20000
 _TILT_TOLERANCE = 0.6  # degrees: lines agreeing with a roll hypothesis
 _TILT_RHO_BIN = 2.0  # px: width of a Hough line bin
-_HORIZON_SPAN = 0.6  # long sides a level line must reach across to be a horizon
+_HORIZON_SPAN = 0.5  # long sides a level line must reach across to be a horizon
 _BROAD_FACTOR = 4  # the large-scale view for horizons: a quarter of the view
 _BROAD_MIN_VIEW = 800  # px of the view below which the large scale is not read
 _FAN_DEGREES = 4.0  # lines this close in angle crossing in the frame: one fan
@@ -863,7 +871,13 @@ def _exposure(a8: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
     black = float(hist[: int(round(limits.black_level * 255)) + 1].sum() / total)
     white = float(hist[int(round(limits.white_level * 255)):].sum() / total)
     p01, p99 = pct(0.01), pct(0.99)
+    # clipped share over the share just below white: how far past the top
+    # of the range the brightest surfaces were pushed
+    lo = int(round(limits.white_level * 255))
+    below = float(hist[lo - 15:lo].sum() / total)
+    overshoot = white / below if below > 0 else (math.inf if white > 0 else 0.0)
     return {
+        "clip_overshoot": round(overshoot, 3) if math.isfinite(overshoot) else 1e9,
         "mean_luminance": round(mean, 4),
         "rms_contrast": round(std, 4),
         "shadows_p01": round(p01, 4),
@@ -1587,7 +1601,8 @@ def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]
         bright = (white > limits.max_white_fraction and burnt >= limits.burnt_detail_large) or (
             white >= limits.bright_white_fraction and burnt >= limits.burnt_detail
             and mean >= limits.burnt_mean and not lights_only) or (
-            white >= limits.bright_white_fraction and mean >= limits.washed_white_mean)
+            white >= limits.bright_white_fraction and mean >= limits.washed_white_mean
+            and m.get("clip_overshoot", math.inf) >= limits.deep_clip_ratio)
     if dark:
         probs.append(error(
             "photo.too_dark",
