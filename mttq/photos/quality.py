@@ -137,6 +137,15 @@ class PhotoLimits:
     #: blown up ten times with *bilinear* interpolation, whose kinks leak
     #: into the finest band at full scale, has only that leak (0.002–0.006).
     min_fine_detail_half: float = 0.005
+    #: ... or when it is short of detail at *both* scales: under this at
+    #: full scale and under ``soft_fine_detail_half`` at half scale. Each
+    #: alone would refuse the softest camera photos (a soft scan-like photo
+    #: 0.0034 at full scale, a dark jellyfish 0.0059 at half scale), but a
+    #: camera photo soft at one scale keeps its detail at the other, while a
+    #: thumbnail enlarged ten times (bilinear) lacks it at both (full
+    #: 0.0026–0.0046, half 0.0050–0.0061 on the tuning photos).
+    soft_fine_detail: float = 0.005
+    soft_fine_detail_half: float = 0.0065
     #: Too dark when the highlights (99th percentile) stay below this ...
     dark_highlight: float = 0.50
     #: ... and the mean luminance is below this: a sun-lit sand or snow
@@ -789,6 +798,7 @@ def _fine_detail(a: np.ndarray, cg: np.ndarray) -> dict[str, Any]:
         e2 = energy[:by // 2 * 2, :bx // 2 * 2].reshape(by // 2, 2, bx // 2, 2).sum(axis=(1, 3))
         half = _fine_ratio(a, e2, 2)
     out["fine_detail_half"] = round(half[0], 5) if half else None
+    out["fine_detail_full"] = round(full[0], 5) if full else None
     if full is None and half is None:
         return out
     # "No detail above the source's resolution at any scale": the finer
@@ -1504,9 +1514,12 @@ def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem
     m["sharpness"] = round(1.0 / ew, 4) if ew else None
     fine = m.get("fine_detail")
     half = m.get("fine_detail_half")
+    full = m.get("fine_detail_full")
+    page = view_long >= limits.min_long_side
     upscaled = ((fine is not None and fine < limits.min_fine_detail)
-                or (half is not None and half < limits.min_fine_detail_half
-                    and view_long >= limits.min_long_side))
+                or (half is not None and half < limits.min_fine_detail_half and page)
+                or (half is not None and full is not None and page
+                    and full < limits.soft_fine_detail and half < limits.soft_fine_detail_half))
     m["upscaled"] = upscaled
     eff = m.get("effective_resolution")
     if upscaled:
