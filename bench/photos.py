@@ -1,15 +1,16 @@
 """Photo check: accuracy on the photo set and speed on a 12-MP JPEG.
 
-    .venv/bin/python bench/photos.py eval [--split tuning|held_out_2|held_out_4] [--verbose]
+    .venv/bin/python bench/photos.py eval [--split tuning|held_out_2|held_out_5] [--verbose]
     .venv/bin/python bench/photos.py speed [--repeat 7]
 
 ``eval`` materialises the split (tests/photoset/materialise.py: packages are
 fetched with apt-get/pip on first use and cached in cache/photoset/), checks
 every case and prints, per label, how many bad cases got their code as an
 error, and how many good cases got any error. Only errors count as
-rejections. The held_out_4 split is for the final, honest figure: never tune
-on it (the first held-out split, held_out_2 and held_out_3 have been seen and
-are now tuning data; held_out_3 is in ``tuning`` with first_split=held_out_3).
+rejections. The held_out_5 split is for the final, honest figure: never tune
+on it (the first held-out split, held_out_2, held_out_3 and held_out_4 have been
+seen and are now tuning data; held_out_3 and held_out_4 are in ``tuning`` with
+first_split=held_out_3 / held_out_4).
 
 ``speed`` times ``assess_photo`` on one core on a sharp 4000x3000 JPEG (the
 rockface photo, a 10-MP camera original, resized to 12 MP) and on the
@@ -50,11 +51,16 @@ def errors(report) -> set[str]:
     return {p.code for p in report.problems if p.severity == "error"}
 
 
-def evaluate(split: str, verbose: bool, workers: int, photos=None) -> dict:
-    cases = ms.materialise(split, photos)
+def evaluate(split: str, verbose: bool, workers: int, photos=None, dump=None) -> dict:
+    cases = ms.materialise(split, photos, workers=workers)
     start = time.perf_counter()
     reports = assess_photos([c["path"] for c in cases], workers=workers)
     elapsed = time.perf_counter() - start
+    if dump:
+        Path(dump).write_text(json.dumps(
+            [{**c, "errors": sorted(errors(r)),
+              "warnings": sorted(p.code for p in r.problems if p.severity == "warning"),
+              "metrics": r.metrics} for c, r in zip(cases, reports)], default=str))
     bad = defaultdict(lambda: [0, 0])
     strict: dict[str, int] = defaultdict(int)
     missed: dict[str, list] = defaultdict(list)
@@ -144,16 +150,17 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     e = sub.add_parser("eval")
-    e.add_argument("--split", default="tuning", choices=["tuning", "held_out_2", "held_out_4"])
+    e.add_argument("--split", default="tuning", choices=["tuning", "held_out_2", "held_out_5"])
     e.add_argument("--verbose", action="store_true")
     e.add_argument("--workers", type=int, default=2)
     e.add_argument("--photos", default=None)
     e.add_argument("--json", default=None, help="write the figures to this file")
+    e.add_argument("--dump", default=None, help="write every case's verdict and metrics to this file")
     s = sub.add_parser("speed")
     s.add_argument("--repeat", type=int, default=7)
     a = ap.parse_args()
     if a.cmd == "eval":
-        res = evaluate(a.split, a.verbose, a.workers, a.photos.split(",") if a.photos else None)
+        res = evaluate(a.split, a.verbose, a.workers, a.photos.split(",") if a.photos else None, a.dump)
         if a.json:
             Path(a.json).write_text(json.dumps(res, indent=1))
     else:

@@ -137,6 +137,15 @@ class PhotoLimits:
     #: blown up ten times with *bilinear* interpolation, whose kinks leak
     #: into the finest band at full scale, has only that leak (0.002–0.006).
     min_fine_detail_half: float = 0.005
+    #: ... or when it is short of detail at *both* scales: under this at
+    #: full scale and under ``soft_fine_detail_half`` at half scale. Each
+    #: alone would refuse the softest camera photos (a soft scan-like photo
+    #: 0.0034 at full scale, a dark jellyfish 0.0059 at half scale), but a
+    #: camera photo soft at one scale keeps its detail at the other, while a
+    #: thumbnail enlarged ten times (bilinear) lacks it at both (full
+    #: 0.0026–0.0046, half 0.0050–0.0061 on the tuning photos).
+    soft_fine_detail: float = 0.005
+    soft_fine_detail_half: float = 0.0065
     #: Too dark when the highlights (99th percentile) stay below this ...
     dark_highlight: float = 0.50
     #: ... and the mean luminance is below this: a sun-lit sand or snow
@@ -159,12 +168,20 @@ class PhotoLimits:
     #: Too bright when at least ``bright_white_fraction`` is clipped, this
     #: share of the detailed tiles (where the subject is) is clipped ...
     burnt_detail: float = 0.10
-    #: ... and the photo is not a dark one with a few hot spots.
-    burnt_mean: float = 0.45
+    #: ... and the photo is not a dark one with a few hot spots (lights
+    #: apart from the subject are waived by ``light_free_share`` below).
+    burnt_mean: float = 0.35
     #: Too bright, wherever the clipping is, when the mean is this high:
     #: +2 EV lifts mid-grey (0.46) above 0.8; a high-key scene with a well
     #: exposed subject stays below.
     washed_white_mean: float = 0.80
+    #: ... when the clipping cuts deep: the clipped share is at least the
+    #: share just below white (235–249 of 255). A sun-lit sand or snow
+    #: scene exposed a little high has its brightest surfaces at the top of
+    #: the range, with more of the frame just below white than clipped; a
+    #: push of +2 EV piles every highlight into the clip and leaves a thin
+    #: band below it (sun-lit sand: 0.34 at +0.5 EV, 15 at +2 EV).
+    deep_clip_ratio: float = 1.0
     #: Luminance at or above which a pixel counts as clipped to white.
     white_level: float = 250 / 255
     #: Light sources alone are not over-exposure: the burnt-detail rule is
@@ -781,6 +798,7 @@ def _fine_detail(a: np.ndarray, cg: np.ndarray) -> dict[str, Any]:
         e2 = energy[:by // 2 * 2, :bx // 2 * 2].reshape(by // 2, 2, bx // 2, 2).sum(axis=(1, 3))
         half = _fine_ratio(a, e2, 2)
     out["fine_detail_half"] = round(half[0], 5) if half else None
+    out["fine_detail_full"] = round(full[0], 5) if full else None
     if full is None and half is None:
         return out
     # "No detail above the source's resolution at any scale": the finer
@@ -863,7 +881,13 @@ def _exposure(a8: np.ndarray, limits: PhotoLimits) -> dict[str, Any]:
     black = float(hist[: int(round(limits.black_level * 255)) + 1].sum() / total)
     white = float(hist[int(round(limits.white_level * 255)):].sum() / total)
     p01, p99 = pct(0.01), pct(0.99)
+    # clipped share over the share just below white: how far past the top
+    # of the range the brightest surfaces were pushed
+    lo = int(round(limits.white_level * 255))
+    below = float(hist[lo - 15:lo].sum() / total)
+    overshoot = white / below if below > 0 else (math.inf if white > 0 else 0.0)
     return {
+        "clip_overshoot": round(overshoot, 3) if math.isfinite(overshoot) else 1e9,
         "mean_luminance": round(mean, 4),
         "rms_contrast": round(std, 4),
         "shadows_p01": round(p01, 4),
@@ -1095,14 +1119,27 @@ def _tilt_from_lines(d: np.ndarray, off: np.ndarray, wt: np.ndarray, fam: np.nda
     prior = np.exp(-0.5 * (rolls / 8.0) ** 2)
     ranked = total * prior
     i = int(np.argmax(ranked))
-    rival = float(ranked[np.abs(rolls - rolls[i]) > 1.5].max(initial=0.0))
-    level = float(total[np.abs(rolls) <= 0.5].max())
+    # A rival is a roll more than 1.5° away that would give another
+    # verdict. Lines in perspective (wave crests, furrows, kerbs below a
+    # horizon) spread by a degree or two around the roll, so a tilted scene
+    # often has two close peaks on the same side; when both lie beyond the
+    # same threshold (both an error, or both at least a warning, rolled the
+    # same way) only the amount is in doubt, and the winner settles it.
+    # Such a peak is not a rival; a level reading, a gentler one (a warning
+    # where the winner says error) or one on the other side is.
     # refine the winning roll from the lines it explains
     k_line = best_k[fam, i]
     resid = d - (rolls[i] + k_line * off)
     agree = np.abs(resid) <= _TILT_TOLERANCE
     support = float(wt[agree].sum())
     roll = float(rolls[i] + np.average(resid[agree], weights=wt[agree])) if agree.any() else 0.0
+    away = np.abs(rolls - rolls[i]) > 1.5
+    if abs(roll) >= limits.max_tilt_degrees:
+        bar = (limits.tilt_error_degrees if abs(roll) >= limits.tilt_error_degrees
+               else limits.max_tilt_degrees)
+        away &= ~((np.sign(rolls) == np.sign(roll)) & (np.abs(rolls) >= bar))
+    rival = float(ranked[away].max(initial=0.0))
+    level = float(total[np.abs(rolls) <= 0.5].max())
     out["tilt_lines"] = int(agree.sum())
     out["tilt_support"] = round(support, 3)
     out["tilt_level_support"] = round(level, 3)
@@ -1477,9 +1514,12 @@ def _judge_sharpness(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem
     m["sharpness"] = round(1.0 / ew, 4) if ew else None
     fine = m.get("fine_detail")
     half = m.get("fine_detail_half")
+    full = m.get("fine_detail_full")
+    page = view_long >= limits.min_long_side
     upscaled = ((fine is not None and fine < limits.min_fine_detail)
-                or (half is not None and half < limits.min_fine_detail_half
-                    and view_long >= limits.min_long_side))
+                or (half is not None and half < limits.min_fine_detail_half and page)
+                or (half is not None and full is not None and page
+                    and full < limits.soft_fine_detail and half < limits.soft_fine_detail_half))
     m["upscaled"] = upscaled
     eff = m.get("effective_resolution")
     if upscaled:
@@ -1574,7 +1614,8 @@ def _judge_exposure(m: dict[str, Any], limits: PhotoLimits, probs: list[Problem]
         bright = (white > limits.max_white_fraction and burnt >= limits.burnt_detail_large) or (
             white >= limits.bright_white_fraction and burnt >= limits.burnt_detail
             and mean >= limits.burnt_mean and not lights_only) or (
-            white >= limits.bright_white_fraction and mean >= limits.washed_white_mean)
+            white >= limits.bright_white_fraction and mean >= limits.washed_white_mean
+            and m.get("clip_overshoot", math.inf) >= limits.deep_clip_ratio)
     if dark:
         probs.append(error(
             "photo.too_dark",
