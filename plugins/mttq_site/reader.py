@@ -17,6 +17,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
+from mttq.core import collector
 from mttq.core import problems as P
 from mttq.core import runs
 from mttq.outputs.figures import FigureMaker
@@ -76,6 +77,8 @@ class BundleReader(MarkdownReader):
         path = Path(source_path)
         content_root = Path(settings["PATH"])
         relative = path.relative_to(content_root).parts
+        # The previous read's parser is garbage now (Pelican keeps the last one).
+        collector.collect_young()
         if relative and relative[0] in ITEM_TYPES:
             return self._read_item(path, content_root, settings)
         return self._read_page(path, settings)
