@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from mttq.core.filecache import StatMemo
-from mttq.photos.quality import PhotoLimits, assess_photos
+from mttq.photos.limits import PhotoLimits
 from mttq.core.problems import Problem
 
 
@@ -27,7 +27,9 @@ def audit_photos(paths: list[str], limits: PhotoLimits, cache_dir: Path,
     for path, report in (known or {}).items():
         memo.put(path, [problem.as_json() for problem in report.problems])
     unknown = [p for p in paths if not memo.lookup(p)[0]]
-    for path, report in zip(unknown, assess_photos(unknown, limits, workers)):
+    if unknown:  # numpy and the measures only when a photo has no verdict yet
+        from mttq.photos.quality import assess_photos
+    for path, report in zip(unknown, assess_photos(unknown, limits, workers) if unknown else ()):
         memo.put(path, [problem.as_json() for problem in report.problems])
     memo.save()
     return {path: [Problem(**data) for data in memo.lookup(path)[1]] for path in paths}

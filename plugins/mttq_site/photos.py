@@ -11,7 +11,7 @@ from mttq.core import problems as P
 from mttq.core import runs
 from mttq.outputs import manifest
 from mttq.photos.audit import audit_photos
-from mttq.photos.quality import PhotoLimits
+from mttq.photos.limits import PhotoLimits
 from mttq.photos.renditions import publish_renditions
 from mttq.settings import with_defaults
 from .reader import display_path

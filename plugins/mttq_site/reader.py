@@ -52,13 +52,14 @@ def describe(problems) -> str:
 def display_path(path: Path, content_root: Path) -> str:
     """``content/tin/…/index.md``: how the check names the same file (a linked
     folder by its link, not by what it points to)."""
-    path = Path(os.path.abspath(path))
-    for parent in (Path(os.path.abspath(content_root)).parent, Path(content_root).resolve().parent):
-        try:
-            return path.relative_to(parent).as_posix()
-        except ValueError:
-            continue
-    return str(path)
+    path = os.path.abspath(path)
+    parent = os.path.dirname(os.path.abspath(content_root))
+    if path.startswith(parent + os.sep):  # the usual case, without resolving links
+        return Path(os.path.relpath(path, parent)).as_posix()
+    try:  # content/ reached through a link: named by what it points to
+        return Path(path).relative_to(Path(content_root).resolve().parent).as_posix()
+    except ValueError:
+        return path
 
 
 def refuse(path: Path, content_root: Path, problems) -> ItemRejected:
