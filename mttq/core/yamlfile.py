@@ -30,8 +30,11 @@ class _NoAliasDatesAsText(NoAliasLoader):
     """Dates stay text, so that a bad date gets a readable message, not a crash."""
 
 
-_NoAliasDatesAsText.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+def _timestamp_as_text(loader, node):
+    return loader.construct_scalar(node)
+
+
+_NoAliasDatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 if getattr(yaml, "__with_libyaml__", False):
@@ -45,8 +48,7 @@ if getattr(yaml, "__with_libyaml__", False):
     class _FastDatesAsText(yaml.CSafeLoader):
         pass
 
-    _FastDatesAsText.add_constructor(
-        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    _FastDatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = _FastDatesAsText = None
 

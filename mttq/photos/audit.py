@@ -29,7 +29,8 @@ def audit_photos(paths: list[str], limits: PhotoLimits, cache_dir: Path,
     unknown = [p for p in paths if not memo.lookup(p)[0]]
     if unknown:  # numpy and the measures only when a photo has no verdict yet
         from mttq.photos.quality import assess_photos
-    for path, report in zip(unknown, assess_photos(unknown, limits, workers) if unknown else ()):
-        memo.put(path, [problem.as_json() for problem in report.problems])
+
+        for path, report in zip(unknown, assess_photos(unknown, limits, workers)):
+            memo.put(path, [problem.as_json() for problem in report.problems])
     memo.save()
     return {path: [Problem(**data) for data in memo.lookup(path)[1]] for path in paths}

@@ -317,10 +317,10 @@ def group_items(items: Iterable[Item], units: Mapping[str, Unit]
 
 def month_report(items: Sequence[Item], units: Mapping[str, Unit], policy,
                  year: int, month: int, *, today: dt.date | None = None,
-                 _grouped=None) -> MonthReport:
+                 grouped=None) -> MonthReport:
     """Counts of every unit that owed items in ``year``-``month``, registry order."""
     policy = checked_policy(units, policy)
-    grouped = _grouped if _grouped is not None else group_items(items, units)
+    grouped = grouped if grouped is not None else group_items(items, units)
     rows = [UnitMonth(unit, rule, list(grouped.get((year, month, unit.key), [])))
             for unit, rule in owing_units(units, policy, year, month)]
     in_progress = today is not None and today <= _month_end(year, month)
@@ -337,18 +337,18 @@ def months_until(year: int, today: dt.date | None) -> list[int]:
 
 
 def year_report(items: Sequence[Item], units: Mapping[str, Unit], policy,
-                year: int, *, today: dt.date | None = None, _grouped=None) -> YearReport:
+                year: int, *, today: dt.date | None = None, grouped=None) -> YearReport:
     """Every begun month of ``year`` and, per unit, months met out of months owed.
 
     The current month is included (it is marked ``in_progress`` for the
     pages); months after ``today`` are not, so a unit is never said to have
     missed a month that has not started. Each month is counted against its
     own rule, so a year whose rules changed sums the right requirements.
-    ``_grouped``: :func:`group_items` of ``items``, when the caller reports many years.
+    ``grouped``: :func:`group_items` of ``items``, when the caller reports many years.
     """
     policy = checked_policy(units, policy)
-    grouped = _grouped if _grouped is not None else group_items(items, units)
-    months = [month_report(items, units, policy, year, m, today=today, _grouped=grouped)
+    grouped = grouped if grouped is not None else group_items(items, units)
+    months = [month_report(items, units, policy, year, m, today=today, grouped=grouped)
               for m in months_until(year, today)]
     per_unit: dict[str, list[UnitMonth]] = {}
     for report in months:

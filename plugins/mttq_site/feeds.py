@@ -469,13 +469,13 @@ class FeedsGenerator(Generator):
         url = f"{self.siteurl}/{article.url}"
         cover = getattr(article, "cover", None)
         photos = self._feed_photos(article)
-        width = settings["MTTQ_FEED_IMAGE_WIDTH"]
+        renditions = self._feed_renditions(article, settings)  # the photos', then the thumbnail
         credit = getattr(article, "photo_credit", None) or str(article.author)
-        images = [(p, self._image(p.plan.closest(width))) for p in photos]
+        images = [(p, self._image(r)) for p, r in zip(photos, renditions)]
         enclosure = thumbnail = None
         if cover is not None:
             enclosure = images[0][1]
-            thumbnail = self._image(cover.plan.closest(settings["MTTQ_FEED_THUMBNAIL_WIDTH"]))
+            thumbnail = self._image(renditions[-1])
         topics_root = f"{self.siteurl}/{settings['CATEGORIES_URL']}"
         tags_root = f"{self.siteurl}/{settings['TAGS_URL']}"
         categories = [Category(article.category.slug, article.category.name, topics_root)]

@@ -55,24 +55,22 @@ class EditorsReportsGenerator(Generator):
         # pull-request check (mttq/content/history.py). Published articles only.
         records = [a.item for a in self.context.get("articles", []) if getattr(a, "item", None)]
         self.records = records
-        self._late_by_month: dict | None = None
+        # Items sent after their deadline, by month: one pass, not one per month shown.
+        self.late_by_month: dict[tuple[int, int], list] = {}
+        for r in records:
+            if r.missed_deadline:
+                self.late_by_month.setdefault((r.local_date.year, r.local_date.month), []).append(r)
         first_year = min([r.local_date.year for r in records] + [self.today.year])
         grouped = group_items(records, units)
         self.years = {year: year_report(records, units, quota, year, today=self.today,
-                                        _grouped=grouped)
+                                        grouped=grouped)
                       for year in range(first_year, self.today.year + 1)}
         self.base = settings["MTTQ_EDITORS_PATH"].strip("/")
         self.unit_names = {key: unit.name for key, unit in units.items()}
         self.context["editors_url"] = f"{self.base}/"
 
     def _late(self, year: int, month: int | None = None) -> list:
-        if self._late_by_month is None:  # one pass over the site, not one per month shown
-            self._late_by_month = {}
-            for r in self.records:
-                if r.missed_deadline:
-                    self._late_by_month.setdefault((r.local_date.year, r.local_date.month),
-                                                   []).append(r)
-        chosen = [r for (y, m), late in self._late_by_month.items()
+        chosen = [r for (y, m), late in self.late_by_month.items()
                   if y == year and (month is None or m == month) for r in late]
         return sorted(chosen, key=lambda r: (r.date, r.slug), reverse=True)
 
