@@ -57,6 +57,26 @@ def test_a_gated_writer_writes_the_pages_it_accepts_and_no_file_for_the_others(t
     assert not (tmp_path / "hai" / "index.html").exists()
 
 
+def test_the_writer_cuts_listings_with_the_paginator_named_in_its_module(tmp_path):
+    """``stable_pagination`` replaces ``pelican.writers.Paginator``: the writer must
+    still look the name up there at each call and walk ``page(1..num_pages)``."""
+    from pelican.paginator import PaginationRule
+
+    speed.stable_pagination()
+    settings = {**DEFAULT_CONFIG, "OUTPUT_PATH": str(tmp_path), "PAGINATED_TEMPLATES": {"index": 2},
+                "PAGINATION_PATTERNS": [PaginationRule(1, "{url}", "{save_as}"),
+                                       PaginationRule(2, "{base_name}/trang/{number}/",
+                                                      "{base_name}/trang/{number}/index.html")]}
+    writer = speed.KeyedWriter(str(tmp_path), settings=settings)
+    template = Environment().from_string("{% for a in articles_page.object_list %}{{ a }} {% endfor %}")
+    items = ["e", "d", "c", "b", "a"]  # newest first
+    writer.write_file("index.html", template, {}, paginated={"articles": items},
+                      template_name="index", url="")
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "e d "
+    assert (tmp_path / "trang" / "1" / "index.html").read_text(encoding="utf-8") == "c b a "
+    assert not (tmp_path / "trang" / "2").exists()
+
+
 def _reader(tmp_path: Path) -> Readers:
     settings = {**DEFAULT_CONFIG, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
                 "CACHE_PATH": str(tmp_path / "cache"), "PATH": str(tmp_path / "content")}

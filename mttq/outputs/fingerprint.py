@@ -23,8 +23,10 @@ memory addresses). The rules:
   Cards in listings show the item alone (``theme/templates/_macros.html``),
   so an item's links do not count there. An item inside another item's
   attributes counts by its identity only;
-- a Pelican ``Paginator`` by its counts only: its items are shown through its
-  ``Page`` objects, which count with their own items;
+- a Pelican ``Paginator`` by its name, address and page size only: its items
+  are shown through its ``Page`` objects (the page and its newer and older
+  neighbours are template variables), which count with their own items and
+  block number; templates show no count of pages (:mod:`.pagination`);
 - anything whose value cannot be told (an object with no attributes whose
   ``repr`` is a memory address) raises :class:`Unstable`: that page is always
   rendered.
@@ -180,8 +182,11 @@ class Fingerprints:
         if isinstance(value, Content):  # a card, a menu entry: the item alone
             return self.item(value)
         if isinstance(value, Paginator):
-            hasher.update(f"paginator|{value.name}|{value.url}|{value.per_page}|{value.orphans}|"
-                          f"{value.count}|{value.num_pages}".encode())
+            # Not its count or number of pages: they change with every item added,
+            # and templates show neither (a page's neighbours are variables of
+            # their own; :mod:`.pagination`).
+            hasher.update(f"paginator|{value.name}|{value.url}|{value.per_page}|"
+                          f"{value.orphans}".encode())
             return hasher.digest()
         if isinstance(value, (list, tuple)):
             hasher.update(b"l" if isinstance(value, list) else b"t")

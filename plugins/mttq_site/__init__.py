@@ -147,6 +147,7 @@ def contexts_ready(generators):
 def register():
     speed.fast_period_archives()
     speed.lean_cache_saves()
+    speed.stable_pagination()
     signals.initialized.connect(configure)
     signals.initialized.connect(configure_identity)
     signals.readers_init.connect(add_reader)

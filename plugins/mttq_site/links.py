@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from mttq.outputs import listing
 from mttq.outputs.listing import group_by, neighbours, related_items
+from mttq.outputs.pagination import first_page
 from mttq.outputs.presentation import archive_months
 from mttq.settings import registries_from_settings, with_defaults
 from .records import refuse_duplicate_slugs
@@ -167,18 +168,8 @@ def link_items(generator):
                                        in generator.context["topic_blocks"]]
     generator.context["archive_months"] = archive_months(articles)
     generator.context["home_topic_blocks"] = home_topic_blocks(
-        generator.context["topic_blocks"], home_first_page(articles, settings),
+        generator.context["topic_blocks"], first_page(articles, settings),
         settings["MTTQ_HOME_TOPIC_ITEMS"])
-
-
-def home_first_page(articles, settings) -> list:
-    """The items of the home page's first page, as Pelican's paginator cuts it
-    (``PAGINATED_TEMPLATES["index"]`` or ``DEFAULT_PAGINATION``, orphans included)."""
-    from pelican.paginator import Paginator
-
-    per_page = (settings.get("PAGINATED_TEMPLATES") or {}).get("index") or settings.get(
-        "DEFAULT_PAGINATION")
-    return list(Paginator("index.html", "", list(articles), settings, per_page).page(1).object_list)
 
 
 def home_topic_blocks(topic_blocks, first_page, count: int) -> list[tuple]:

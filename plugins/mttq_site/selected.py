@@ -99,7 +99,7 @@ def page_shows(values: dict, selection: Selection) -> bool:
             if any(_shows(o, sources) for o in value.object_list):
                 return True
             paginator = values.get(f"{key[:-5]}_paginator")
-            if value.number == 1 and paginator is not None and any(
+            if value.first and paginator is not None and any(
                     _shows(o, sources) for o in paginator.object_list):
                 return True
     return False

@@ -23,7 +23,10 @@ The internals:
 - ``FileDataCacher.save_cache()`` pickles the whole cache (``_cache``) to
   ``_cache_path`` through ``_cache_open`` (``gzip.open`` at its default level
   9) after every build, and ``cache_data(filename, data)`` is the only way an
-  entry is added. See :func:`lean_cache_saves`.
+  entry is added. See :func:`lean_cache_saves`;
+- ``Writer.write_file`` makes its listings' pages with the name ``Paginator``
+  of ``pelican.writers`` (looked up at each call), asking ``page(n)`` for
+  ``n = 1..num_pages``. See :func:`stable_pagination`.
 """
 from __future__ import annotations
 
@@ -46,6 +49,7 @@ INTERNALS = {
     "pelican.cache.FileDataCacher.save_cache": ("self",),
     "pelican.cache.FileDataCacher._cache_open": None,
     "pelican.cache.FileDataCacher._cache_path": None,
+    "pelican.writers.Paginator": ("name", "url", "object_list", "settings", "per_page"),
 }
 
 
@@ -205,3 +209,17 @@ def fast_period_archives() -> None:
 
     build._mttq_fast = True
     ArticlesGenerator._build_period_archives = build
+
+
+def stable_pagination() -> None:
+    """Every listing of the site cut by :class:`mttq.outputs.pagination.StablePaginator`:
+    its older pages keep their items when one is added, so a publish after one
+    merge rewrites a few pages per listing instead of all of them. Pelican's
+    writer builds its paginators inline, with no setting or signal to choose the
+    class: the name it looks up is replaced. Installed once, for every build in
+    the process (our builds only: plain Pelican in ``bench/`` runs in its own)."""
+    import pelican.writers
+
+    from mttq.outputs.pagination import StablePaginator
+
+    pelican.writers.Paginator = StablePaginator
