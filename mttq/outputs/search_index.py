@@ -35,6 +35,7 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from itertools import chain
 from dataclasses import dataclass, field
@@ -139,27 +140,79 @@ def _dump(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+@dataclass(frozen=True)
+class Tokens:
+    """What the index takes from one doc, from its text alone: the part of a
+    build's index that does not depend on the other docs, so it is kept between
+    builds (``plugins/mttq_site/search.py``) and only new or edited items are
+    tokenised again.
+
+    ``words`` are the doc's exact forms (NFC, lower case), each once, with
+    ``weights`` their field-boosted counts *doubled* (the boosts are multiples of
+    0.5, so the sums are exact integers and their order does not matter);
+    ``pairs`` are adjacent words within a phrase, as indexes into ``words``
+    (``array("I")``: first, second, doubled weight, …), ``length`` the body's
+    word count. Arrays as bytes: 20,000 items' tokens stay a few hundred MB
+    smaller than lists of Python ints.
+    """
+
+    length: int
+    words: tuple[str, ...]
+    weights: bytes
+    pairs: bytes
+
+    def as_tuple(self) -> tuple:  # for marshal, which knows no dataclasses
+        return self.length, self.words, self.weights, self.pairs
+
+
+def tokenise(doc: SearchDoc) -> Tokens:
+    positions: dict[str, int] = {}
+    weights = array("I")
+    pair_weights: dict[tuple[int, int], int] = {}
+    length = 0
+    for name, text in doc.fields().items():
+        if not text:
+            continue
+        boost = round(FIELD_WEIGHTS[name] * 2)
+        found = _phrase_words(text)
+        if name == "body":
+            length += sum(map(len, found))
+        for phrase in found:
+            ids = []
+            for word in phrase:
+                at = positions.get(word)
+                if at is None:
+                    at = positions[word] = len(weights)
+                    weights.append(0)
+                weights[at] += boost
+                ids.append(at)
+            for pair in zip(ids, ids[1:]):
+                pair_weights[pair] = pair_weights.get(pair, 0) + boost
+    pairs = array("I")
+    for (first, second), weight in pair_weights.items():
+        pairs.extend((first, second, weight))
+    return Tokens(max(length, 1), tuple(positions), weights.tobytes(), pairs.tobytes())
+
+
 def build_index(docs: list[SearchDoc], pairs: bool = True,
                 chunk_bytes: int = CHUNK_BYTES) -> SearchIndex:
     """The index files of ``docs`` (doc ids are their positions in ``docs``)."""
-    # Pass 1: words of every field; how many docs use each exact form.
-    tokenised: list[list[tuple[float, list[list[str]]]]] = []
-    lengths: list[int] = []
+    return index_of([(fragment_bytes(doc), tokenise(doc)) for doc in docs], pairs, chunk_bytes)
+
+
+def fragment_bytes(doc: SearchDoc) -> bytes:
+    """The file ``f/<id>.json`` of ``doc`` (what a result shows)."""
+    return _dump(doc.fragment())
+
+
+def index_of(entries: list[tuple[bytes, Tokens]], pairs: bool = True,
+             chunk_bytes: int = CHUNK_BYTES) -> SearchIndex:
+    """The index files of docs given by their fragments and :class:`Tokens`."""
+    # Pass 1: how many docs use each exact form.
     form_docs: Counter = Counter()
-    for doc in docs:
-        fields, length, vocabulary = [], 0, set()
-        for name, text in doc.fields().items():
-            if not text:
-                continue
-            found = _phrase_words(text)
-            fields.append((FIELD_WEIGHTS[name], found))
-            for phrase in found:
-                vocabulary.update(phrase)
-            if name == "body":
-                length += sum(map(len, found))
-        tokenised.append(fields)
-        lengths.append(max(length, 1))
-        form_docs.update(vocabulary)
+    for _, tokens in entries:
+        form_docs.update(tokens.words)
+    lengths = [tokens.length for _, tokens in entries]
     folded_of = {word: fold(word) for word in form_docs}
     # Variants of a folded syllable, commonest first: bit i = variants[i].
     variants: dict[str, list[str]] = {}
@@ -173,30 +226,31 @@ def build_index(docs: list[SearchDoc], pairs: bool = True,
     # Pass 2: postings, doc by doc (ids ascend, so deltas come for free).
     postings: dict[str, list] = {}
     last: dict[str, int] = {}
-    for doc_id, fields in enumerate(tokenised):
-        doc_norm = k1 * (1 - b + b * lengths[doc_id] / average)
-        syllables: dict[str, float] = {}
+    for doc_id, (_, tokens) in enumerate(entries):
+        doc_norm = k1 * (1 - b + b * tokens.length / average)
+        words = tokens.words
+        folded_words = [folded_of[word] for word in words]
+        syllables: dict[str, int] = {}
         masks: dict[str, int] = {}
-        joined: dict[str, float] = {}
-        for boost, found in fields:
-            counts = Counter(chain.from_iterable(found))
-            for word, count in counts.items():
-                folded = folded_of[word]
-                syllables[folded] = syllables.get(folded, 0.0) + boost * count
-                masks[folded] = masks.get(folded, 0) | bit_of[word]
-            if pairs:
-                pair_counts = Counter(pair for phrase in found for pair in zip(phrase, phrase[1:]))
-                for (first, second), count in pair_counts.items():
-                    key = f"{folded_of[first]} {folded_of[second]}"
-                    joined[key] = joined.get(key, 0.0) + boost * count
-        for term, tf in syllables.items():
+        for word, folded, weight in zip(words, folded_words, array("I", tokens.weights)):
+            syllables[folded] = syllables.get(folded, 0) + weight
+            masks[folded] = masks.get(folded, 0) | bit_of[word]
+        joined: dict[str, int] = {}
+        if pairs:
+            flat = array("I", tokens.pairs)
+            for at in range(0, len(flat), 3):
+                key = f"{folded_words[flat[at]]} {folded_words[flat[at + 1]]}"
+                joined[key] = joined.get(key, 0) + flat[at + 2]
+        for term, doubled in syllables.items():
+            tf = doubled / 2
             entry = postings.get(term)
             if entry is None:
                 entry = postings[term] = [variants[term]]
             entry += (doc_id - last.get(term, 0),
                       max(1, round(tf * (k1 + 1) / (tf + doc_norm) * scale)), masks[term])
             last[term] = doc_id
-        for term, tf in joined.items():
+        for term, doubled in joined.items():
+            tf = doubled / 2
             entry = postings.get(term)
             if entry is None:
                 entry = postings[term] = [0]
@@ -220,15 +274,15 @@ def build_index(docs: list[SearchDoc], pairs: bool = True,
         size += encoded
     if current:
         chunks.append(_close_chunk(current, files, len(chunks)))
-    for doc_id, doc in enumerate(docs):
-        files[f"f/{doc_id}.json"] = _dump(doc.fragment())
+    for doc_id, (fragment, _) in enumerate(entries):
+        files[f"f/{doc_id}.json"] = fragment
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path])
-    meta = {"v": FORMAT_VERSION, "n": len(docs), "chunks": chunks}
+    meta = {"v": FORMAT_VERSION, "n": len(entries), "chunks": chunks}
     files["meta.json"] = _dump(meta)
     digest.update(files["meta.json"])
-    return SearchIndex(files, digest.hexdigest()[:12], len(docs), len(postings))
+    return SearchIndex(files, digest.hexdigest()[:12], len(entries), len(postings))
 
 
 def _close_chunk(terms: dict[str, list], files: dict[str, bytes], number: int) -> list[str]:
