@@ -910,3 +910,41 @@ def test_blocky_jpeg_decoded_at_reduced_scale_keeps_its_edges(fifth_round, tmp_p
     assert "photo.blurry" not in codes(sharp), sharp.metrics["edge_width"]
     assert severity(blurred, "photo.blurry") == "error", blurred.metrics
     assert blurred.metrics["edge_width"] > 1.5 * sharp.metrics["edge_width"]
+
+
+def colour_only_horizon(deg: float, w: int = 1500, h: int = 1000, seed: int = 1) -> Image.Image:
+    """A dusk sea horizon seen only as a change of hue: pink sky over
+    blue-grey water *of the same luma* on each row (Rec. 601), the light
+    falling smoothly down the frame, with film grain. The boundary crosses
+    the frame at ``deg`` degrees (counter-clockwise positive)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sea = yy > 0.55 * h - (xx - w / 2) * math.tan(math.radians(deg))
+    luma = (215.0 - 130.0 * yy / h)[..., None]
+
+    def colour(cb: float, cr: float) -> np.ndarray:
+        r = luma + 1.402 * (cr - 128)
+        b = luma + 1.772 * (cb - 128)
+        g = (luma - 0.299 * r - 0.114 * b) / 0.587
+        return np.concatenate([r, g, b], axis=2)
+
+    img = np.where(sea[..., None], colour(140, 120), colour(118, 150))
+    img = img + rng.normal(0.0, 3.0, (h, w, 1))
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("deg", [-6, 6, 8])
+def test_colour_only_horizon_tilted_is_refused(tmp_path, deg):
+    # the horizon is no luma edge at all: only its colour shows where it is
+    im = colour_only_horizon(deg)
+    a = np.asarray(im.convert("L"), dtype=np.float32)
+    h = a.shape[0]
+    assert abs(a[int(0.45 * h):int(0.5 * h), 700:800].mean()
+               - a[int(0.6 * h):int(0.65 * h), 700:800].mean()) < 0.1 * 255  # only the ramp
+    rep = assess_photo(save(im, tmp_path / "sea.jpg", quality=90))
+    assert severity(rep, "photo.tilted") == "error", rep.metrics.get("tilt_angle")
+    assert rep.metrics["tilt_angle"] == pytest.approx(deg, abs=1.0)
+    # and the same horizon level (or within a degree) is not refused
+    for level in (0, 1):
+        rep = assess_photo(save(colour_only_horizon(level), tmp_path / f"l{level}.jpg", quality=90))
+        assert severity(rep, "photo.tilted") is None, rep.metrics.get("tilt_angle")

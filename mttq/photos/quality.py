@@ -390,7 +390,7 @@ def _edge_pixels(g: np.ndarray, gx: np.ndarray, gy: np.ndarray, thr: float):
 
 
 def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
-                   grid=None) -> dict[str, Any]:
+                   grid=None, cbcr: np.ndarray | None = None) -> dict[str, Any]:
     """Sharpness and tilt from one pass of edge detection on the analysis view."""
     # Edges are located on a coarse view (sigma 2 px): there a blurred edge is
     # found as surely as a sharp one, and its direction is stable under noise.
@@ -412,11 +412,12 @@ def _measure_edges(a: np.ndarray, noise: float, limits: PhotoLimits,
     out.update(_fine_detail(a, cg))
     strong = cg[ys, xs] >= _TILT_MIN_GRADIENT
     out.update(_tilt(ys[strong], xs[strong], cgx, cgy, a.shape, limits,
-                     broad=_broad_lines(c, noise_c, limits)))
+                     broad=_broad_lines(c, noise_c, limits, cbcr)))
     return out
 
 
-def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits):
+def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits,
+                 cbcr: np.ndarray | None = None):
     """Long lines of the *large-scale* structure: a tree line, a field edge,
     a hazy or night horizon.
 
@@ -439,7 +440,25 @@ def _broad_lines(c: np.ndarray, noise_c: float, limits: PhotoLimits):
     # so it does not alias much), smoothed again by 1 px of the small view
     small = _gauss(np.ascontiguousarray(c[:h:f, :w:f]), 1.0)
     gx, gy = _gradients(small)
-    g = np.sqrt(gx * gx + gy * gy)
+    if cbcr is not None and cbcr.shape[1:] == small.shape:
+        # A sea horizon at dusk, pink sky over grey water, may differ in
+        # colour more than in luma. The boundary is where the *colour*
+        # changes, in any of its three components: the direction and size of
+        # the change are those of the largest eigenvalue of the structure
+        # tensor summed over Y, Cb and Cr (Di Zenzo 1986), in the units JPEG
+        # stores them in. With no colour change it is the luma gradient.
+        jxx, jyy, jxy = gx * gx, gy * gy, gx * gy
+        for ch in cbcr:
+            cx_, cy_ = _gradients(_gauss(np.ascontiguousarray(ch), 1.0))
+            jxx = jxx + cx_ * cx_
+            jyy = jyy + cy_ * cy_
+            jxy = jxy + cx_ * cy_
+        half = 0.5 * (jxx - jyy)
+        g = np.sqrt(np.maximum(0.0, 0.5 * (jxx + jyy) + np.sqrt(half * half + jxy * jxy)))
+        theta = 0.5 * np.arctan2(2.0 * jxy, jxx - jyy)
+        gx, gy = g * np.cos(theta), g * np.sin(theta)
+    else:
+        g = np.sqrt(gx * gx + gy * gy)
     # a step of height s gives 0.4 s here against 0.2 s on the coarse view
     thr = max(2.0 * _TILT_MIN_GRADIENT, 2.0 * 5.0 * noise_c / f)
     ys, xs = _edge_pixels(g, gx, gy, thr)
@@ -1116,17 +1135,21 @@ def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits,
     long_side = max(w, h)
     target = limits.analysis_size
     is_jpeg = im.format in ("JPEG", "MPO")
+    chroma = None
     if decoded is not None:
-        im = _to_luma_image(decoded)
+        im, chroma = _split_chroma(decoded)
     else:
         if is_jpeg:
+            # luma and the two chroma planes as stored (YCbCr); a grey JPEG
+            # stays 'L'
+            mode = "YCbCr" if im.mode in ("RGB", "YCbCr") else "L"
             if long_side > target:
                 scale = target / long_side
-                im.draft("L", (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
+                im.draft(mode, (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
             else:
-                im.draft("L", (w, h))
+                im.draft(mode, (w, h))
         im.load()
-        im = _to_luma_image(im)
+        im, chroma = _split_chroma(im)
     grid_info = None
     if is_jpeg and im.mode == "L":
         period = 8 * im.size[0] / w  # 8 px blocks, DCT-scaled by the draft
@@ -1142,11 +1165,32 @@ def _analysis_view(im: Image.Image, orientation: int, limits: PhotoLimits,
     grid = None
     if grid_info is not None:
         grid = _Grid(grid_info[0], grid_info[1], im.size, orientation, grid_info[2])
+    cbcr = None
+    if chroma is not None:
+        # at a quarter of the view (the scale horizons are read at), 4x4 means
+        f = _BROAD_FACTOR
+        vw, vh = im.size
+        if vw >= 16 * f and vh >= 16 * f:
+            size = (vw // f, vh // f)
+            cbcr = np.stack([np.asarray(_apply_orientation(ch, orientation).resize(
+                size, Image.Resampling.BOX), dtype=np.float32) / 255.0 for ch in chroma])
     a = np.asarray(im)
     if im.mode == "L":
-        return a.astype(np.float32) / 255.0, grid
+        return a.astype(np.float32) / 255.0, grid, cbcr
     a = a.astype(np.float32)
-    return np.clip(a / (65535.0 if a.max() > 255 else 255.0), 0.0, 1.0), grid
+    return np.clip(a / (65535.0 if a.max() > 255 else 255.0), 0.0, 1.0), grid, cbcr
+
+
+def _split_chroma(im: Image.Image):
+    """Luma (as :func:`_to_luma_image`) and, for a colour photo, its Cb and
+    Cr planes ('L' images), else ``None``."""
+    if im.mode == "YCbCr":
+        y, cb, cr = im.split()
+        return y, (cb, cr)
+    if im.mode == "RGB":
+        _, cb, cr = im.convert("YCbCr").split()
+        return im.convert("L"), (cb, cr)
+    return _to_luma_image(im), None
 
 
 def assess_photo(path: "str | os.PathLike[str]", limits: PhotoLimits = PhotoLimits(),
@@ -1261,7 +1305,7 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport,
             ))
 
         try:
-            view, grid = _analysis_view(im, orientation, limits, decoded)
+            view, grid, cbcr = _analysis_view(im, orientation, limits, decoded)
         except (OSError, SyntaxError, ValueError, EOFError):
             probs.append(_unreadable(
                 f"tệp {fmt} bị hỏng hoặc bị cắt cụt (chưa chép/tải xong)",
@@ -1279,7 +1323,7 @@ def _assess(path: str, limits: PhotoLimits, report: FileReport,
     blocky = grid.blockiness if grid is not None else 1.0
     m["jpeg_blockiness"] = round(blocky, 3)
     sharp = _measure_edges(view, noise, limits,
-                           grid if blocky >= _BLOCKY and grid.separable() else None)
+                           grid if blocky >= _BLOCKY and grid.separable() else None, cbcr)
     tiles = sharp.pop("_tiles", None)
     m.update(sharp)
     m["detail_clipped"] = _detail_clipped(a8, tiles, limits)
