@@ -849,3 +849,102 @@ def test_real_room_rotated_8_degrees_is_refused_though_lines_spread(real_cases):
     for c, r in zip(cases, reports):
         if c["photo"] == "state_room" and c["label"] == "good":
             assert severity(r, "photo.tilted") != "error", (c["case"], r.metrics.get("tilt_angle"))
+
+
+# --------------------------------------------------------------------------
+# Real photos, 5 December 2026 (fifth round): a soft 800 px camera original,
+# blur under noise and heavy JPEG in a big file
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def fifth_round():
+    # frozen_waterfall (sigal sdist): a 600x800 photo from an old Nikon
+    # compact, soft at the pixel level as such cameras are; toy_heads and
+    # red_tiles (npm simplelightbox): 2000 px photos, a JPEG that the check
+    # decodes at half scale. All three were held_out_5, seen since and now
+    # tuning data.
+    return _photoset(["frozen_waterfall", "toy_heads", "red_tiles"])
+
+
+def test_real_soft_800px_compact_photo_is_not_blurry(fifth_round):
+    # 800 px is the size the site accepts; the photo is in focus, only its
+    # camera is modest. The size gets its own warning, not a blur error.
+    for case in ("original", "jpeg90", "phone_q70", "webp", "brighter05", "noise"):
+        rep = assess_photo(fifth_round[("frozen_waterfall", case)]["path"])
+        assert "photo.blurry" not in codes(rep), (case, rep.metrics["edge_width"])
+        assert severity(rep, "photo.too_small") == "warning", case
+    # the same photo out of focus or shaken is still refused
+    for case in ("gauss0.003", "gauss0.006", "motion0.025@0", "motion0.035@90"):
+        rep = assess_photo(fifth_round[("frozen_waterfall", case)]["path"])
+        assert severity(rep, "photo.blurry") == "error", (case, rep.metrics["edge_width"])
+
+
+@pytest.mark.parametrize("photo", ["toy_heads", "red_tiles"])
+def test_real_blur_under_noise_and_jpeg_q15_is_blurry(fifth_round, photo):
+    # out of focus by 0.35 % of the long side, with sensor noise, saved at
+    # JPEG quality 15 (a photo passed through a data-saving app): the blocks
+    # do not hide the blur, and the photo gets a verdict, not silence
+    rep = assess_photo(fifth_round[(photo, "gauss+noise+jpeg15")]["path"])
+    assert severity(rep, "photo.blurry") == "error", rep.metrics
+    assert rep.metrics["edges_measured"] >= 150
+    p = next(p for p in rep.problems if p.code == "photo.blurry")
+    assert "mờ" in p.message and unicodedata.is_normalized("NFC", p.message)
+    # the photo as sent and recompressed by a phone is not
+    for case in ("original", "phone_q70", "half" if photo == "toy_heads" else "resize80"):
+        c = fifth_round.get((photo, case))
+        if c is not None:
+            rep = assess_photo(c["path"])
+            assert "photo.blurry" not in codes(rep), (case, rep.metrics["edge_width"])
+
+
+def test_blocky_jpeg_decoded_at_reduced_scale_keeps_its_edges(fifth_round, tmp_path):
+    # red_tiles (2000 px) saved at JPEG quality 15: decoded at half scale,
+    # its blocks are 4 px, and leaving out the edges on block boundaries
+    # would leave none. Sharp, it is still measured as sharp, and the same
+    # photo out of focus by 0.35 % measures much wider.
+    im = Image.open(fifth_round[("red_tiles", "original")]["path"]).convert("RGB")
+    sharp = assess_photo(save(im, tmp_path / "s.jpg", quality=15))
+    blurred = assess_photo(save(pc.gaussian_blur(im, 0.0035), tmp_path / "b.jpg", quality=15))
+    assert sharp.metrics["jpeg_blockiness"] >= 2.0 or blurred.metrics["jpeg_blockiness"] >= 2.0
+    assert sharp.metrics["edges_measured"] >= 150 and blurred.metrics["edges_measured"] >= 150
+    assert "photo.blurry" not in codes(sharp), sharp.metrics["edge_width"]
+    assert severity(blurred, "photo.blurry") == "error", blurred.metrics
+    assert blurred.metrics["edge_width"] > 1.5 * sharp.metrics["edge_width"]
+
+
+def colour_only_horizon(deg: float, w: int = 1500, h: int = 1000, seed: int = 1) -> Image.Image:
+    """A dusk sea horizon seen only as a change of hue: pink sky over
+    blue-grey water *of the same luma* on each row (Rec. 601), the light
+    falling smoothly down the frame, with film grain. The boundary crosses
+    the frame at ``deg`` degrees (counter-clockwise positive)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sea = yy > 0.55 * h - (xx - w / 2) * math.tan(math.radians(deg))
+    luma = (215.0 - 130.0 * yy / h)[..., None]
+
+    def colour(cb: float, cr: float) -> np.ndarray:
+        r = luma + 1.402 * (cr - 128)
+        b = luma + 1.772 * (cb - 128)
+        g = (luma - 0.299 * r - 0.114 * b) / 0.587
+        return np.concatenate([r, g, b], axis=2)
+
+    img = np.where(sea[..., None], colour(140, 120), colour(118, 150))
+    img = img + rng.normal(0.0, 3.0, (h, w, 1))
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("deg", [-6, 6, 8])
+def test_colour_only_horizon_tilted_is_refused(tmp_path, deg):
+    # the horizon is no luma edge at all: only its colour shows where it is
+    im = colour_only_horizon(deg)
+    a = np.asarray(im.convert("L"), dtype=np.float32)
+    h = a.shape[0]
+    assert abs(a[int(0.45 * h):int(0.5 * h), 700:800].mean()
+               - a[int(0.6 * h):int(0.65 * h), 700:800].mean()) < 0.1 * 255  # only the ramp
+    rep = assess_photo(save(im, tmp_path / "sea.jpg", quality=90))
+    assert severity(rep, "photo.tilted") == "error", rep.metrics.get("tilt_angle")
+    assert rep.metrics["tilt_angle"] == pytest.approx(deg, abs=1.0)
+    # and the same horizon level (or within a degree) is not refused
+    for level in (0, 1):
+        rep = assess_photo(save(colour_only_horizon(level), tmp_path / f"l{level}.jpg", quality=90))
+        assert severity(rep, "photo.tilted") is None, rep.metrics.get("tilt_angle")
