@@ -91,10 +91,10 @@ def _item(content: Path, n: int) -> None:
                Category="van-dong-phong-trao", Unit="my-xuyen", Tags="Vì người nghèo")
 
 
-def _build(tmp_path: Path, content: Path, name: str) -> Path:
+def _build(tmp_path: Path, content: Path, name: str, incremental: bool = False) -> Path:
     result = build_site(content, tmp_path / name, ROOT / "publishconf.py", {
         "MTTQ_CACHE_DIR": str(tmp_path / "cache"), "CACHE_PATH": str(tmp_path / "cache" / "pelican"),
-        "MTTQ_TODAY": "2025-06-30"})
+        "MTTQ_TODAY": "2025-06-30"}, incremental=incremental)
     assert result.ok, result.errors
     return tmp_path / name
 
@@ -160,3 +160,29 @@ def test_following_older_from_the_home_page_reaches_every_item_once_then_newer_c
     assert newer is not None and newer.get_text(strip=True).endswith("Mới hơn")
     assert newer["href"] == visited[-2]
     shutil.rmtree(site)
+
+
+def test_a_publish_after_one_new_item_renders_the_home_pages_it_changes_and_no_older_one(tmp_path):
+    """The home page's first page shows the topic blocks, which change with every
+    item; its older pages do not show them, so a publish after one merge takes
+    them from the page store as they were instead of rendering them again
+    (a stored page is hard-linked: the same file, the same inode)."""
+    content = tmp_path / "content"
+    for n in range(60):  # the first page, then four older blocks of 12
+        _item(content, n)
+    site = _build(tmp_path, content, "site", incremental=True)
+    older = sorted(p.relative_to(site).as_posix() for p in (site / "trang").rglob("index.html"))
+    assert len(older) == 4, older
+    inodes = {a: (site / a).stat().st_ino for a in older}
+    home = (site / "index.html").read_bytes()
+
+    _item(content, 60)
+    site = _build(tmp_path, content, "site", incremental=True)
+    assert (site / "index.html").read_bytes() != home  # the new item is on the home page
+    by_age = sorted(older, key=lambda a: int(a.split("/")[1]))
+    kept = [a for a in older if (site / a).stat().st_ino == inodes[a]]
+    # The newest block gains the item that left the first page; the block before
+    # it links it ("Mới hơn") and its key holds that neighbour page, items and
+    # all, so it is rendered again (to the same bytes). Every older page is the
+    # stored file of the previous publish.
+    assert sorted(kept) == by_age[:-2], kept

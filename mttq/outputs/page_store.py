@@ -42,6 +42,7 @@ from mttq.core.paths import REPO_ROOT
 from mttq.outputs.fingerprint import Fingerprints, Unstable
 
 STORE_VERSION = 1
+ANALYSIS_VERSION = 2  # what _analyse records (2: the names of a later listing page)
 # Folders and files of the repository whose every byte the pages may depend on.
 CODE_PATHS = ("mttq", "plugins", "theme", "pelicanconf.py", "publishconf.py")
 # Data the build reads (settings name them); records written at every merge
@@ -114,16 +115,23 @@ def store_folder(cache_dir: str | os.PathLike, output: str | os.PathLike) -> Pat
     return Path(cache_dir) / "pages" / key
 
 
-def template_names(template, analyses: dict | None = None) -> frozenset[str] | None:
+def template_names(template, analyses: dict | None = None,
+                   later: bool = False) -> frozenset[str] | None:
     """The variables ``template`` and the templates it uses read; None when one
     of them is chosen at render time (then its pages are always rendered).
 
     ``analyses``: what earlier builds found in each template source, by the
     source's digest (:func:`_analyse`); parsing the theme's templates again in
-    each generator's environment was a tenth of a warm build at 1,000 items."""
+    each generator's environment was a tenth of a warm build at 1,000 items.
+
+    ``later``: the names read by a listing's later page (``articles_page.first``
+    false): the branches such a page does not take are left out
+    (:func:`_later_page_tree`), so that what only the first page shows (the
+    home page's topic blocks, new with every item) is not in the keys of the
+    older pages, which would all be rendered again after each merge."""
     cache = _NAMES.setdefault(id(template.environment), {})
-    if template.name in cache:
-        return cache[template.name]
+    if (template.name, later) in cache:
+        return cache[template.name, later]
     environment = template.environment
     analyses = _ANALYSES if analyses is None else analyses
     names: set[str] = set()
@@ -137,28 +145,56 @@ def template_names(template, analyses: dict | None = None) -> frozenset[str] | N
         seen.add(name)
         source = environment.loader.get_source(environment, name)[0]
         found = _analyse(environment, source, analyses)
-        names.update(found["reads"])
+        names.update(found["later_reads" if later else "reads"])
         dynamic = dynamic or found["dynamic"]
-        pending.extend(found["uses"])
+        pending.extend(found["later_uses" if later else "uses"])
     result = None if dynamic else frozenset(names | {"output_file", "localsiteurl"})
-    cache[template.name] = result
+    cache[template.name, later] = result
     return result
 
 
 def _analyse(environment, source: str, analyses: dict) -> dict:
-    """The names one template source reads and the templates it uses, by the
-    digest of the source and the Jinja version (a pure function of the two)."""
+    """The names one template source reads and the templates it uses, on any
+    page and on a listing's later page, by the digest of the source, the Jinja
+    version and this analysis's version (a pure function of the three)."""
     from jinja2 import __version__ as jinja_version, meta
 
-    key = hashlib.blake2b(f"{jinja_version}|{source}".encode(), digest_size=16).hexdigest()
+    key = hashlib.blake2b(f"{ANALYSIS_VERSION}|{jinja_version}|{source}".encode(),
+                          digest_size=16).hexdigest()
     found = analyses.get(key)
     if found is None:
-        tree = environment.parse(source)
-        used = list(meta.find_referenced_templates(tree))
-        found = analyses[key] = {"reads": sorted(meta.find_undeclared_variables(tree)),
-                                 "uses": [u for u in used if u is not None],
-                                 "dynamic": None in used}
+        found = {}
+        for prefix, tree in (("", environment.parse(source)),
+                             ("later_", _later_page_tree(environment.parse(source)))):
+            used = list(meta.find_referenced_templates(tree))
+            found[prefix + "reads"] = sorted(meta.find_undeclared_variables(tree))
+            found[prefix + "uses"] = [u for u in used if u is not None]
+            found["dynamic"] = found.get("dynamic", False) or None in used
+        analyses[key] = found
     return found
+
+
+def _is_first_page(test) -> bool:
+    from jinja2 import nodes
+
+    return (isinstance(test, nodes.Getattr) and test.attr == "first"
+            and isinstance(test.node, nodes.Name) and test.node.name == "articles_page")
+
+
+def _later_page_tree(tree):
+    """``tree`` without the branches a listing's later page does not take:
+    the body of ``{% if articles_page.first %}``, the other branches of
+    ``{% if not articles_page.first %}``. Only these two exact tests are
+    understood; any other condition keeps all its branches (a name too many
+    in a key only means a page rendered when it need not be)."""
+    from jinja2 import nodes
+
+    for node in tree.find_all(nodes.If):
+        if _is_first_page(node.test):
+            node.body = []
+        elif isinstance(node.test, nodes.Not) and _is_first_page(node.test.node):
+            node.elif_, node.else_ = [], []
+    return tree
 
 
 _NAMES: dict[int, dict[str, frozenset[str] | None]] = {}
@@ -189,7 +225,9 @@ class PageStore:
         return self.folder / "templates.json"
 
     def key(self, template, localcontext: dict) -> str | None:
-        names = template_names(template, self.analyses)
+        page = localcontext.get("articles_page")
+        names = template_names(template, self.analyses,
+                               later=page is not None and getattr(page, "first", True) is False)
         if names is None:
             return None
         hasher = hashlib.blake2b(digest_size=20)
@@ -278,7 +316,8 @@ def _load_analyses(path: Path) -> dict[str, dict]:
         return {}
     return {key: found for key, found in data.items()
             if isinstance(found, dict) and isinstance(found.get("reads"), list)
-            and isinstance(found.get("uses"), list) and isinstance(found.get("dynamic"), bool)}
+            and isinstance(found.get("uses"), list) and isinstance(found.get("dynamic"), bool)
+            and isinstance(found.get("later_reads"), list) and isinstance(found.get("later_uses"), list)}
 
 
 _current: PageStore | None = None

@@ -53,10 +53,6 @@ INTERNALS = {
 }
 
 
-# Template variables read only on a listing's first page (theme/templates/index.html).
-FIRST_PAGE_ONLY = ("home_topic_blocks",)
-
-
 class _Gate:
     """A template that renders only the pages its writer accepts."""
 
@@ -68,15 +64,6 @@ class _Gate:
     def render(self, localcontext):
         if not self.writer.renders(localcontext, self.template, self.kwargs):
             return ""
-        page = localcontext.get("articles_page")
-        if page is not None and not getattr(page, "first", True):
-            # Variables only a listing's first page shows (the home page's topic
-            # blocks, new with every item): an older page does not read them, so
-            # its key must not hold them either, or every older page of the home
-            # listing would be rendered again after each merge.
-            for name in FIRST_PAGE_ONLY:
-                if name in localcontext:
-                    localcontext[name] = None
         path = os.path.normpath(localcontext["output_file"])
         store = self.writer.store
         if store is not None:  # a publish build: an unchanged page is linked, not rendered
