@@ -186,3 +186,21 @@ def test_a_publish_after_one_new_item_renders_the_home_pages_it_changes_and_no_o
     # all, so it is rendered again (to the same bytes). Every older page is the
     # stored file of the previous publish.
     assert sorted(kept) == by_age[:-2], kept
+
+
+@pytest.mark.parametrize("count", [0, 5, 12, 13, 30, 47])
+def test_a_listing_sorted_oldest_first_is_cut_as_pelican_cuts_it_with_every_item_once(count):
+    """A site that changes ARTICLE_ORDER_BY (oldest first): the stable cut would
+    be wrong for it (new items arrive at the end); its pages are Pelican's."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    items = [SimpleNamespace(date=dt.datetime(2026, 1, 1) + dt.timedelta(days=n), n=n)
+             for n in range(count)]
+    paginator = StablePaginator("chu-de/x/index.html", "chu-de/x/", items,
+                                {**SETTINGS, "DEFAULT_ORPHANS": 0}, PER_PAGE)
+    walked = [paginator.page(n) for n in range(1, paginator.num_pages + 1)]
+    assert [i.n for page in walked for i in page.object_list] == list(range(count))
+    assert walked[0].first and walked[0].save_as == "chu-de/x/index.html"
+    assert len({page.save_as for page in walked}) == len(walked)  # one address each
+    assert all(len(page.object_list) == PER_PAGE for page in walked[:-1])

@@ -33,13 +33,30 @@ from __future__ import annotations
 from pelican.paginator import Page, Paginator
 
 
+def newest_first(items) -> bool:
+    """Are dated items in the order this cut needs (newest first)? Items without
+    dates are taken as the caller orders them."""
+    dates = [getattr(item, "date", None) for item in items]
+    if not dates or any(d is None for d in dates):
+        return True
+    try:
+        return all(a >= b for a, b in zip(dates, dates[1:]))
+    except TypeError:  # dates that cannot be compared (naive and aware): as given
+        return True
+
+
 class StablePaginator(Paginator):
     """A listing cut as the module docstring says. ``object_list`` is newest first
-    (Pelican's order for every listing of this site: ``reversed-date``)."""
+    (Pelican's order for every listing of this site: ``reversed-date``). A
+    listing in another order (``ARTICLE_ORDER_BY`` changed, a plugin's own
+    sort) is cut as Pelican cuts it (``stable`` false): its pages would not
+    keep their items anyway, new items not arriving at its front."""
 
     def __init__(self, name, url, object_list, settings, per_page=None):
         super().__init__(name, url, object_list, settings, per_page)
-        self.orphans = 0  # blocks absorb the remainder instead (DEFAULT_ORPHANS unused)
+        self.stable = newest_first(self.object_list)
+        if self.stable:
+            self.orphans = 0  # blocks absorb the remainder instead (DEFAULT_ORPHANS unused)
 
     @property
     def blocks(self) -> int:
@@ -49,11 +66,17 @@ class StablePaginator(Paginator):
 
     @property
     def num_pages(self) -> int:  # type: ignore[override]
-        return 1 + self.blocks
+        return 1 + self.blocks if self.stable else super().num_pages
 
     def page(self, number):
         """The page at place ``number`` from the newest (1-based)."""
         per_page, items = self.per_page, self.object_list
+        if not self.stable:  # Pelican's cut; its page n at the address of block n
+            start, end = (number - 1) * per_page, number * per_page
+            if number == super().num_pages:
+                end = len(items)
+            return StablePage(self.name, self.url, items[start:end], number - 1, self,
+                              self.settings)
         if number == 1:
             return StablePage(self.name, self.url, items[:per_page], 0, self, self.settings)
         blocks = self.blocks
@@ -87,6 +110,8 @@ class StablePage(Page):
 
     @property
     def number(self) -> int:  # type: ignore[override]
+        if not self.paginator.stable:
+            return self.block + 1
         return 1 if self.block == 0 else self.paginator.blocks - self.block + 2
 
     @number.setter
